@@ -1,0 +1,39 @@
+/**
+ * Commands are data: the composer's slash commands and the UI's key bindings parse into these plain objects, which
+ * the engine runs. They are serializable so a detached UI can send them over a socket.
+ */
+import type { Protocol } from './model.js';
+
+export type Action =
+  | { type: 'send'; conversationId: string; body: string; kind?: 'text' | 'action' | 'notice'; replyTo?: string }
+  /** Join a channel/room on an account: `/join #natter [key]`. */
+  | { type: 'join'; accountId: string; address: string; password?: string }
+  | { type: 'part'; conversationId: string; reason?: string }
+  /** Open (and with a body, send to) a direct conversation: `/query bob`, `/msg bob hi`. */
+  | { type: 'open'; accountId: string; address: string; body?: string }
+  | { type: 'nick'; accountId: string; nick: string }
+  | { type: 'topic'; conversationId: string; topic?: string }
+  | { type: 'close'; conversationId: string }
+  | { type: 'search'; query: string; conversationId?: string; sender?: string; accountId?: string }
+  /** Reconnect a configured account, or add one from a URL (`irc://nick@host:6697/#chan`). */
+  | { type: 'connect'; accountId?: string; url?: string; protocol?: Protocol }
+  | { type: 'disconnect'; accountId?: string; reason?: string }
+  | { type: 'quit'; reason?: string }
+  | { type: 'help'; command?: string }
+  | { type: 'mark-read'; conversationId: string; seq: number }
+  /** Ask the server for older history when the store has nothing older to page in. */
+  | { type: 'load-older'; conversationId: string }
+  /** A protocol command without a portable action (`/raw`, `/whois`): passed to the adapter as typed. */
+  | { type: 'protocol'; accountId: string; name: string; args: string[]; conversationId?: string };
+
+/** What running an action produced, for the composer's feedback. */
+export type ActionResult =
+  | { ok: true; info?: string; conversationId?: string; search?: import('./model.js').SearchHit[]; help?: HelpEntry[] }
+  | { ok: false; error: string };
+
+export interface HelpEntry {
+  name: string;
+  usage: string;
+  summary: string;
+  aliases?: string[];
+}

@@ -1,0 +1,185 @@
+/**
+ * The one typed contract every protocol adapter implements (IRC, XMPP, Matrix, email).
+ *
+ * Adapters report what happened on the network as {@link AdapterEvent}s; the engine persists each one in the store and
+ * then notifies the UI. Adapters never touch the store or the UI. All text in events is raw network text: the engine
+ * sanitizes it (see sanitize.ts) before anything is stored or shown.
+ */
+import type {
+  ConnectionState,
+  ConversationKind,
+  DeliveryState,
+  EncryptionInfo,
+  MessageKind,
+  Participant,
+  Protocol,
+  Span,
+} from './model.js';
+import type { Logger } from './logger.js';
+
+/** What a protocol (and this server) supports. The UI and the command layer consult this, never the protocol name. */
+export interface Capabilities {
+  edits: boolean;
+  reactions: boolean;
+  replies: boolean;
+  retraction: boolean;
+  /** Delivery/read receipts for outgoing messages. */
+  receipts: boolean;
+  typing: boolean;
+  /** Server-side history that {@link Adapter.history} can page through. */
+  history: boolean;
+  e2ee: boolean;
+  uploads: boolean;
+  presence: boolean;
+  threads: boolean;
+  /** Remote ids are stable and unique (IRCv3 msgid, XMPP stanza-id, Matrix event id, Message-ID). */
+  messageIds: boolean;
+  /** Longest body the server takes in one message, in bytes; longer bodies are split by the adapter. */
+  maxBodyBytes?: number;
+}
+
+/** A conversation as an adapter knows it; merged into the store by (account, remoteId). */
+export interface ConversationUpsert {
+  remoteId: string;
+  kind: ConversationKind;
+  title?: string;
+  topic?: string;
+  joined?: boolean;
+  encrypted?: boolean;
+  ext?: Record<string, unknown>;
+}
+
+export interface IncomingMessage {
+  conversation: ConversationUpsert;
+  /** Protocol message id, when the protocol has one (used for dedup and for edits/reactions targeting it). */
+  remoteId?: string;
+  /** The local id of our own outgoing message when the adapter can tell (IRCv3 labeled-response, XMPP origin-id). */
+  localId?: string;
+  senderId: string;
+  senderName?: string;
+  /** `out` for our own messages seen again: echo-message, carbons, history replay, another device of ours. */
+  direction: 'in' | 'out';
+  kind: MessageKind;
+  body: string;
+  /** Styled runs when the source carried formatting (IRC codes, Matrix HTML); their text joined equals body. */
+  spans?: Span[];
+  /** Server time in ms since the epoch; omitted when the server gave none (the engine uses receive time). */
+  sentAt?: number;
+  replyTo?: string;
+  encryption?: EncryptionInfo;
+  /** True when the adapter knows this mentions the account (the engine also checks the own name). */
+  mentionsMe?: boolean;
+  /** From a history fetch or bouncer playback rather than live delivery: never notifies. */
+  historical?: boolean;
+  ext?: Record<string, unknown>;
+}
+
+export type MessageChange =
+  | { kind: 'edit'; body: string; spans?: Span[]; editedAt: number }
+  | { kind: 'retract'; by?: string }
+  | { kind: 'reaction'; senderId: string; key: string; add: boolean }
+  | { kind: 'delivery'; state: DeliveryState; reason?: string };
+
+export type AdapterEvent =
+  /** Fires on every change of the connection; `detail` is plain words for the status line. */
+  | { type: 'connection'; state: ConnectionState; detail?: string; self?: string }
+  /** Fires when a conversation appears or changes (joined, topic, title, left). */
+  | { type: 'conversation'; conversation: ConversationUpsert }
+  /** Fires for every message received live, replayed, or fetched as history. The engine dedups. */
+  | { type: 'message'; message: IncomingMessage }
+  /** Fires when an earlier message changes: edit, retraction, reaction, delivery/read state. */
+  | { type: 'message.update'; conversationRemoteId: string; targetRemoteId?: string; targetLocalId?: string; change: MessageChange }
+  /** Fires when the member list of a conversation is known in full (`replace`) or changes. */
+  | { type: 'members'; conversationRemoteId: string; replace?: Participant[]; add?: Participant[]; remove?: string[]; rename?: { from: string; to: string } }
+  | { type: 'typing'; conversationRemoteId: string; senderId: string; active: boolean }
+  | { type: 'presence'; senderId: string; away: boolean; status?: string }
+  /** A user-visible notice that belongs to no conversation (server errors, MOTD lines go to the server conversation). */
+  | { type: 'notice'; level: 'info' | 'warn' | 'error'; text: string };
+
+export interface OutgoingMessage {
+  localId: string;
+  conversation: { remoteId: string; kind: ConversationKind };
+  kind: 'text' | 'action' | 'notice';
+  body: string;
+  replyTo?: string;
+}
+
+/** Resolves when the server accepted the message. */
+export interface SendResult {
+  remoteId?: string;
+  /** Server time of the accepted message, when the server echoes it. */
+  sentAt?: number;
+  /** Usually `sent`; `delivered` when the protocol confirms delivery in the same step. */
+  state: DeliveryState;
+}
+
+export interface HistoryPage {
+  /** Messages in any order; the engine stores and dedups them. */
+  messages: IncomingMessage[];
+  /** Opaque cursor for the next (older) page; absent when the start of history is reached. */
+  next?: string;
+}
+
+/** Atomic, per-account key-value space for adapter state (sync tokens, crypto stores). */
+export interface KeyValue {
+  get(key: string): string | undefined;
+  set(key: string, value: string): void;
+  delete(key: string): void;
+  /** Several writes in one transaction: all or none land. */
+  batch(writes: Array<{ key: string; value: string | undefined }>): void;
+}
+
+export interface AdapterContext {
+  accountId: string;
+  /** The account's validated config section (protocol keys), secrets excluded. */
+  config: Readonly<Record<string, unknown>>;
+  emit(event: AdapterEvent): void;
+  kv: KeyValue;
+  log: Logger;
+  now(): number;
+  /** Resolves a secret (`password`, …) from the config's sources; undefined when none is configured. */
+  secret(name: string): Promise<string | undefined>;
+}
+
+/** A failed send whose outcome is certain: the server refused or the message was never written. */
+export class SendRejected extends Error {
+  override readonly name = 'SendRejected';
+  constructor(readonly reason: string, options?: { cause?: unknown }) {
+    super(reason, options);
+  }
+}
+
+/** The connection went away before the server confirmed: the message may or may not have arrived. */
+export class SendUncertain extends Error {
+  override readonly name = 'SendUncertain';
+  constructor(readonly reason: string, options?: { cause?: unknown }) {
+    super(reason, options);
+  }
+}
+
+export interface Adapter {
+  readonly protocol: Protocol;
+  /** Known after `start` connected; may change on reconnect (e.g. a server that gained CHATHISTORY). */
+  readonly capabilities: Capabilities;
+  /** Connects and keeps the connection up (reconnecting with backoff) until `stop`. Resolves once started, not online. */
+  start(ctx: AdapterContext): Promise<void>;
+  /** Disconnects cleanly (QUIT with a reason) and stops reconnecting. */
+  stop(reason?: string): Promise<void>;
+  /** Resolves when the server accepted the message; rejects with SendRejected or SendUncertain. */
+  send(message: OutgoingMessage): Promise<SendResult>;
+  join(address: string, options?: { password?: string }): Promise<void>;
+  leave(remoteId: string, reason?: string): Promise<void>;
+  /** Pages older messages from server-side history, newest first; `before` is the cursor from the last page. */
+  history(remoteId: string, before: string | undefined, limit: number): Promise<HistoryPage>;
+  /** Protocol command without a portable equivalent (`/nick`, `/topic`, raw lines): name and arguments as typed. */
+  command(name: string, args: string[], conversationRemoteId?: string): Promise<void>;
+  edit?(remoteId: string, conversationRemoteId: string, body: string): Promise<void>;
+  react?(remoteId: string, conversationRemoteId: string, key: string, add: boolean): Promise<void>;
+  retract?(remoteId: string, conversationRemoteId: string): Promise<void>;
+  markRead?(conversationRemoteId: string, upToRemoteId: string): Promise<void>;
+  setTyping?(conversationRemoteId: string, active: boolean): Promise<void>;
+  /** Case-folds an address the way the network compares them (IRC CASEMAPPING, JID normalization). */
+  normalize(address: string): string;
+}
+
+export type AdapterFactory = () => Adapter;

@@ -1,0 +1,126 @@
+/**
+ * What the store offers the engine. The store is the single source of truth: the engine writes what adapters report,
+ * the UI re-reads rows through the engine's queries. Every method is synchronous (node:sqlite is synchronous and fast
+ * for these indexed, paged queries) and returns plain data.
+ */
+import type { KeyValue } from '../core/contract.js';
+import type {
+  Account,
+  Conversation,
+  ConversationKind,
+  DeliveryState,
+  EncryptionInfo,
+  Message,
+  MessageKind,
+  PageCursor,
+  Participant,
+  Protocol,
+  SearchHit,
+  Span,
+} from '../core/model.js';
+
+export interface ConversationInput {
+  accountId: string;
+  remoteId: string;
+  /** The case-folded remote id (per protocol rules) that identifies the conversation within the account. */
+  key: string;
+  kind: ConversationKind;
+  title?: string;
+  topic?: string;
+  joined?: boolean;
+  encrypted?: boolean;
+  ext?: Record<string, unknown>;
+}
+
+export interface NewMessage {
+  id: string;
+  accountId: string;
+  conversationId: string;
+  remoteId?: string;
+  /** Fallback dedup key for protocols without ids: hash of sender, server time and text. */
+  dedupKey?: string;
+  senderId: string;
+  senderName: string;
+  direction: 'in' | 'out';
+  kind: MessageKind;
+  body: string;
+  spans?: Span[];
+  sentAt: number;
+  receivedAt: number;
+  replyTo?: string;
+  delivery?: DeliveryState;
+  encryption: EncryptionInfo;
+  mentionsMe: boolean;
+  /** Counts towards the conversation's unread/mention numbers (live messages from others). */
+  countsUnread: boolean;
+  ext?: Record<string, unknown>;
+}
+
+export type InsertResult = { inserted: true; message: Message } | { inserted: false; existing: Message };
+
+export interface MessagePatch {
+  remoteId?: string;
+  body?: string;
+  spans?: Span[] | null;
+  sentAt?: number;
+  editedAt?: number;
+  retracted?: boolean;
+  delivery?: DeliveryState;
+  failure?: string | null;
+}
+
+export interface SearchOptions {
+  accountId?: string;
+  conversationId?: string;
+  /** Matches the sender id or display name, case-insensitively. */
+  sender?: string;
+  limit?: number;
+}
+
+export interface Store {
+  readonly path: string;
+
+  upsertAccount(account: { id: string; protocol: Protocol }): void;
+  setAccountState(id: string, state: Pick<Account, 'state' | 'detail' | 'self'>): void;
+  listAccounts(): Account[];
+
+  /** Creates or merges a conversation by (accountId, key); reopens it if it was closed and `reopen` is set. */
+  upsertConversation(input: ConversationInput, reopen?: boolean): Conversation;
+  getConversation(id: string): Conversation | undefined;
+  findConversation(accountId: string, key: string): Conversation | undefined;
+  /** Sidebar order: by account (config order of first insert), then server buffer, channels/groups, directs, title. */
+  listConversations(options?: { includeClosed?: boolean }): Conversation[];
+  setConversationClosed(id: string, closed: boolean): void;
+  /** Marks everything up to `seq` as read and recomputes the unread and mention counts. */
+  markRead(id: string, seq: number): Conversation | undefined;
+
+  /** Inserts unless a message with the same (account, conversation, remoteId) or (conversation, dedupKey) exists. */
+  insertMessage(message: NewMessage): InsertResult;
+  getMessage(id: string): Message | undefined;
+  findByRemoteId(conversationId: string, remoteId: string): Message | undefined;
+  /** Our own outgoing messages not yet confirmed (pending, in order of creation), across accounts or for one. */
+  outbox(accountId?: string): Message[];
+  /** An own message still unconfirmed with this exact body, sent within `windowMs` of `around` (echo reconciliation). */
+  findUnconfirmedOwn(conversationId: string, body: string, around: number, windowMs: number): Message | undefined;
+  updateMessage(id: string, patch: MessagePatch): Message | undefined;
+  setReaction(messageId: string, senderId: string, key: string, add: boolean): Message | undefined;
+
+  /** Oldest first. `before`: the page ending just before the cursor; `after`: starting just after; neither: the newest. */
+  messages(conversationId: string, options: { before?: PageCursor; after?: PageCursor; limit: number }): Message[];
+  countMessages(conversationId: string): number;
+  /** The oldest stored remote id, for asking the server for older history. */
+  oldestMessage(conversationId: string): Message | undefined;
+
+  replaceMembers(conversationId: string, members: Participant[]): void;
+  upsertMember(conversationId: string, member: Participant): void;
+  removeMember(conversationId: string, memberId: string): void;
+  renameMember(accountId: string, from: string, to: string): string[];
+  listMembers(conversationId: string): Participant[];
+
+  /** Full-text search (FTS5) over all accounts; newest first. */
+  search(query: string, options?: SearchOptions): SearchHit[];
+
+  kv(accountId: string): KeyValue;
+
+  close(): void;
+}
