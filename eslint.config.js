@@ -10,7 +10,7 @@ const restrict = (groups, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test/fixtures/**', '.natter-*/**'] },
+  { ignores: ['.build-*/**', 'dist/**', 'node_modules/**', 'test/fixtures/**', '.natter-*/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -141,11 +141,16 @@ export interface AdapterContext {
   secret(name: string): Promise<string | undefined>;
 }
 
-/** A failed send whose outcome is certain: the server refused or the message was never written. */
+/**
+ * A send whose outcome is certain: the message did not reach the server. `retryable` (not connected, flood-limited)
+ * keeps it pending in the outbox for the next connection; otherwise (the server refused it) it is `failed`.
+ */
 export class SendRejected extends Error {
   override readonly name = 'SendRejected';
-  constructor(readonly reason: string, options?: { cause?: unknown }) {
+  readonly retryable: boolean;
+  constructor(readonly reason: string, options?: { cause?: unknown; retryable?: boolean }) {
     super(reason, options);
+    this.retryable = options?.retryable ?? false;
   }
 }
 

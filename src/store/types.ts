@@ -122,5 +122,8 @@ export interface Store {
 
   kv(accountId: string): KeyValue;
 
+  /** Runs fn in one transaction (nested calls join the outer one). The engine batches ingest through this. */
+  transaction<T>(fn: () => T): T;
+
   close(): void;
 }
