@@ -60,6 +60,8 @@ export type InsertResult = { inserted: true; message: Message } | { inserted: fa
 
 export interface MessagePatch {
   remoteId?: string;
+  /** Set when the server confirms an own message with its time, so a later replay of it dedups. */
+  dedupKey?: string;
   body?: string;
   spans?: Span[] | null;
   sentAt?: number;
