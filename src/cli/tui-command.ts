@@ -1,0 +1,32 @@
+/** `natter`: the interactive interface. */
+import { openSession } from '../app/open-session.js';
+import { promptHidden } from './prompt-hidden.js';
+
+export async function runTuiCommand(opts: { config?: string; debug?: boolean }): Promise<number> {
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    process.stderr.write('natter: the interface needs a terminal. From scripts use `natter send` or `natter search`.\n');
+    return 2;
+  }
+  const session = await openSession({ configFile: opts.config, debug: opts.debug, prompt: promptHidden });
+  // Ask for missing passwords before the interface takes the terminal over.
+  for (const rt of session.engine.accountIds().map((id) => session.engine.runtime(id))) {
+    if (rt?.enabled && rt.factory) await rt.secret('password');
+  }
+  let reason: string | undefined;
+  session.engine.host.quit = (r) => {
+    reason = r;
+  };
+  const onSignal = () => {
+    void session.close('natter was stopped').finally(() => process.exit(0));
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGHUP', onSignal);
+  await session.engine.start();
+  const { runTui } = await import('../ui/run-tui.js');
+  try {
+    await runTui(session.engine);
+  } finally {
+    await session.close(reason ?? 'natter quit');
+  }
+  return 0;
+}

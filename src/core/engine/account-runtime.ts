@@ -1,0 +1,26 @@
+/** What the engine knows about one configured account while it runs. */
+import type { Adapter, AdapterFactory } from '../contract.js';
+import type { Protocol } from '../model.js';
+
+export interface AccountRuntime {
+  id: string;
+  protocol: Protocol;
+  enabled: boolean;
+  /** Builds a fresh adapter for each connection attempt started by the user (/connect). Absent: protocol not built. */
+  factory?: AdapterFactory;
+  /** Why there is no adapter (shown on the status line and in `natter accounts`). */
+  unavailable?: string;
+  /** The protocol keys of the account's config (secrets excluded). */
+  config: Record<string, unknown>;
+  secret(name: string): Promise<string | undefined>;
+  /** Set by the engine while the account is started. */
+  adapter?: Adapter;
+}
+
+/** The program around the engine: things the engine asks for but cannot do itself. */
+export interface EngineHost {
+  /** Adds an account described by a URL (`/connect ircs://nick@host/#chan`), persisting it in the config. */
+  addAccount?(url: string): Promise<AccountRuntime>;
+  /** The user asked to quit: stop everything and leave the UI. */
+  quit?(reason?: string): void;
+}

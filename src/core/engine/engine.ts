@@ -1,0 +1,250 @@
+/**
+ * The headless engine: routes actions to adapters and adapter events to the store, then tells the UI what changed.
+ * It implements the serializable EngineApi, so a UI in another process can drive it later (detach/attach).
+ */
+import { setImmediate as defer } from 'node:timers';
+import type { Action, ActionResult } from '../actions.js';
+import type { AdapterContext, AdapterEvent } from '../contract.js';
+import type { ChangeSet, EngineApi, StatusMessage } from '../engine-api.js';
+import { userMessageOf } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Account, Conversation, Message, PageCursor, Participant, SearchHit } from '../model.js';
+import type { Store } from '../../store/types.js';
+import type { AccountRuntime, EngineHost } from './account-runtime.js';
+import { ChangeBatcher } from './change-batcher.js';
+import { runAction } from './dispatch.js';
+import { applyEvent, type IngestDeps } from './ingest.js';
+import { Outbox } from './outbox.js';
+import { TypingTracker } from './typing-tracker.js';
+
+export interface EngineOptions {
+  store: Store;
+  accounts: AccountRuntime[];
+  log: Logger;
+  host?: EngineHost;
+  now?: () => number;
+  /** How long change notifications are gathered before the UI hears of them. */
+  batchMs?: number;
+}
+
+export class Engine implements EngineApi {
+  readonly store: Store;
+  readonly log: Logger;
+  readonly host: EngineHost;
+  readonly now: () => number;
+  readonly changes: ChangeBatcher;
+  readonly typingTracker: TypingTracker;
+  readonly outbox: Outbox;
+  private readonly runtimes = new Map<string, AccountRuntime>();
+  private readonly selves = new Map<string, string>();
+  private readonly states = new Map<string, Account['state']>();
+  private readonly queue: Array<{ accountId: string; event: AdapterEvent }> = [];
+  private queued = false;
+  private readonly onlineWaiters = new Set<string>();
+  private statusMessage: StatusMessage | undefined;
+  /** The ingest path; history pages fetched by actions go through it too. */
+  readonly ingestDeps: IngestDeps;
+  private stopped = false;
+
+  constructor(options: EngineOptions) {
+    this.store = options.store;
+    this.log = options.log;
+    this.host = options.host ?? {};
+    this.now = options.now ?? Date.now;
+    this.changes = new ChangeBatcher(options.batchMs ?? 16);
+    this.typingTracker = new TypingTracker(this.now);
+    for (const a of options.accounts) this.runtimes.set(a.id, a);
+    this.outbox = new Outbox({
+      store: this.store,
+      changes: this.changes,
+      log: this.log.child('outbox'),
+      adapter: (id) => this.runtimes.get(id)?.adapter,
+      isOnline: (id) => this.states.get(id) === 'online',
+      selfName: (id) => this.selves.get(id),
+    });
+    this.ingestDeps = {
+      store: this.store,
+      changes: this.changes,
+      typing: this.typingTracker,
+      log: this.log.child('ingest'),
+      now: this.now,
+      normalize: (id, address) => this.normalize(id, address),
+      selfName: (id) => this.selves.get(id),
+      setSelf: (id, self) => (self ? this.selves.set(id, self) : this.selves.delete(id)),
+      onOnline: (id) => this.onlineWaiters.add(id),
+      onNotice: (level, text) => this.setStatus(level, text),
+    };
+  }
+
+  // ── lifecycle ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Registers every account in the store, recovers the outbox, and starts the enabled adapters. */
+  async start(): Promise<void> {
+    for (const rt of this.runtimes.values()) {
+      this.store.upsertAccount({ id: rt.id, protocol: rt.protocol });
+      const self = this.store.listAccounts().find((a) => a.id === rt.id)?.self;
+      if (self) this.selves.set(rt.id, self);
+      this.outbox.recover(rt.id);
+      this.store.setAccountState(rt.id, { state: 'offline', detail: rt.unavailable ?? (rt.enabled ? undefined : 'disabled in the config'), self });
+    }
+    this.changes.accounts();
+    await Promise.all([...this.runtimes.values()].filter((rt) => rt.enabled).map((rt) => this.connect(rt.id)));
+  }
+
+  /** Stops every adapter (QUIT with the reason) and delivers the last notifications. */
+  async stop(reason = 'natter quit'): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await Promise.allSettled([...this.runtimes.keys()].map((id) => this.disconnect(id, reason)));
+    this.drain();
+    this.changes.flush();
+  }
+
+  addAccount(rt: AccountRuntime): void {
+    this.runtimes.set(rt.id, rt);
+    this.store.upsertAccount({ id: rt.id, protocol: rt.protocol });
+    this.changes.accounts();
+  }
+
+  runtime(accountId: string): AccountRuntime | undefined {
+    return this.runtimes.get(accountId);
+  }
+
+  accountIds(): string[] {
+    return [...this.runtimes.keys()];
+  }
+
+  /** Starts (or restarts) the account's adapter. Resolves once it is started, not once it is online. */
+  async connect(accountId: string): Promise<void> {
+    const rt = this.runtimes.get(accountId);
+    if (!rt) throw new Error(`no account named "${accountId}"`);
+    if (!rt.factory) {
+      this.store.setAccountState(accountId, { state: 'error', detail: rt.unavailable ?? `${rt.protocol} is not supported yet`, self: this.selves.get(accountId) });
+      this.changes.accounts();
+      return;
+    }
+    if (rt.adapter) await this.disconnect(accountId, 'reconnecting');
+    const adapter = rt.factory();
+    rt.adapter = adapter;
+    const ctx: AdapterContext = {
+      accountId,
+      config: rt.config,
+      emit: (event) => {
+        if (rt.adapter === adapter) this.enqueue(accountId, event);
+      },
+      kv: this.store.kv(accountId),
+      log: this.log.child(accountId),
+      now: this.now,
+      secret: (name) => rt.secret(name),
+    };
+    try {
+      await adapter.start(ctx);
+    } catch (error) {
+      this.enqueue(accountId, { type: 'connection', state: 'error', detail: userMessageOf(error) });
+    }
+  }
+
+  async disconnect(accountId: string, reason?: string): Promise<void> {
+    const rt = this.runtimes.get(accountId);
+    const adapter = rt?.adapter;
+    if (!rt || !adapter) return;
+    rt.adapter = undefined;
+    try {
+      await adapter.stop(reason);
+    } catch (error) {
+      this.log.warn('adapter stop failed', error);
+    }
+    this.states.set(accountId, 'offline');
+    this.store.setAccountState(accountId, { state: 'offline', detail: 'disconnected', self: this.selves.get(accountId) });
+    this.changes.accounts();
+  }
+
+  // ── events ─────────────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Adapter events are applied in order, in batches of one transaction each (ingest throughput). */
+  private enqueue(accountId: string, event: AdapterEvent): void {
+    if (event.type === 'connection') this.states.set(accountId, event.state);
+    this.queue.push({ accountId, event });
+    if (!this.queued) {
+      this.queued = true;
+      defer(() => this.drain());
+    }
+  }
+
+  /** Applies every queued event now. */
+  drain(): void {
+    this.queued = false;
+    if (this.queue.length === 0) return;
+    const batch = this.queue.splice(0, this.queue.length);
+    this.store.transaction(() => {
+      for (const { accountId, event } of batch) {
+        try {
+          applyEvent(this.ingestDeps, accountId, event);
+        } catch (error) {
+          this.log.error(`dropped a ${event.type} event that could not be applied`, error);
+        }
+      }
+    });
+    for (const id of this.onlineWaiters) void this.outbox.flush(id);
+    this.onlineWaiters.clear();
+  }
+
+  setStatus(level: StatusMessage['level'], text: string): void {
+    this.statusMessage = { level, text, at: this.now() };
+    this.changes.status();
+  }
+
+  normalize(accountId: string, address: string): string {
+    return this.runtimes.get(accountId)?.adapter?.normalize(address) ?? address.toLowerCase();
+  }
+
+  isOnline(accountId: string): boolean {
+    return this.states.get(accountId) === 'online';
+  }
+
+  selfOf(accountId: string): string | undefined {
+    return this.selves.get(accountId);
+  }
+
+  // ── EngineApi ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+  accounts(): Account[] {
+    return this.store.listAccounts();
+  }
+  conversations(): Conversation[] {
+    return this.store.listConversations();
+  }
+  conversation(id: string): Conversation | undefined {
+    return this.store.getConversation(id);
+  }
+  messages(conversationId: string, options: { before?: PageCursor; after?: PageCursor; limit: number }): Message[] {
+    return this.store.messages(conversationId, options);
+  }
+  members(conversationId: string): Participant[] {
+    return this.store.listMembers(conversationId);
+  }
+  typing(conversationId: string): string[] {
+    return this.typingTracker.names(conversationId);
+  }
+  status(): StatusMessage | undefined {
+    return this.statusMessage;
+  }
+  selfName(conversationId: string): string | undefined {
+    const c = this.store.getConversation(conversationId);
+    return c ? this.selves.get(c.accountId) : undefined;
+  }
+  search(query: string, filters?: { conversationId?: string; sender?: string; accountId?: string }): SearchHit[] {
+    return this.store.search(query, filters);
+  }
+  async dispatch(action: Action): Promise<ActionResult> {
+    try {
+      return await runAction(this, action);
+    } catch (error) {
+      this.log.warn(`action ${action.type} failed`, error);
+      return { ok: false, error: userMessageOf(error) };
+    }
+  }
+  subscribe(listener: (changes: ChangeSet) => void): () => void {
+    return this.changes.subscribe(listener);
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * Applies adapter events to the store: the engine persists first, then notifies. Every piece of remote text passes
+ * the sanitizer here, once, so nothing unsafe is ever stored or shown (design.md §3).
+ */
+import { randomUUID } from 'node:crypto';
+import type { AdapterEvent, ConversationUpsert, IncomingMessage, MessageChange } from '../contract.js';
+import type { Conversation, Message, Participant } from '../model.js';
+import { sanitizeSpans, sanitizeText } from '../sanitize.js';
+import type { Logger } from '../logger.js';
+import type { Store } from '../../store/types.js';
+import type { ChangeBatcher } from './change-batcher.js';
+import { dedupKey } from './dedup-key.js';
+import { mentions } from './mentions.js';
+import type { TypingTracker } from './typing-tracker.js';
+
+/** How far apart an unconfirmed own message and its echo may be in time and still be taken for the same message. */
+export const ECHO_WINDOW_MS = 10 * 60 * 1000;
+
+export interface IngestDeps {
+  store: Store;
+  changes: ChangeBatcher;
+  typing: TypingTracker;
+  log: Logger;
+  now(): number;
+  /** Case-folds an address the account's way (adapter.normalize). */
+  normalize(accountId: string, address: string): string;
+  selfName(accountId: string): string | undefined;
+  setSelf(accountId: string, self: string | undefined): void;
+  /** Called after an account reports it is online (to flush its outbox). */
+  onOnline(accountId: string): void;
+  onNotice(level: 'info' | 'warn' | 'error', text: string): void;
+}
+
+const line = (s: string | undefined) => (s === undefined ? undefined : sanitizeText(s));
+
+export function upsertConversation(deps: IngestDeps, accountId: string, c: ConversationUpsert, reopen: boolean): Conversation {
+  return deps.store.upsertConversation(
+    {
+      accountId,
+      remoteId: line(c.remoteId) ?? '',
+      key: deps.normalize(accountId, c.remoteId),
+      kind: c.kind,
+      title: line(c.title),
+      topic: line(c.topic),
+      joined: c.joined,
+      encrypted: c.encrypted,
+      ext: c.ext,
+    },
+    reopen,
+  );
+}
+
+function findConversation(deps: IngestDeps, accountId: string, remoteId: string): Conversation | undefined {
+  return deps.store.findConversation(accountId, deps.normalize(accountId, remoteId));
+}
+
+export function ingestMessage(deps: IngestDeps, accountId: string, m: IncomingMessage): Message | undefined {
+  const { store } = deps;
+  const countsUnread = m.direction === 'in' && m.kind !== 'event';
+  const conv = upsertConversation(deps, accountId, m.conversation, countsUnread && !m.historical);
+  const body = sanitizeText(m.body, { multiline: true });
+  const spans = m.spans ? sanitizeSpans(m.spans) : undefined;
+  const receivedAt = deps.now();
+  const sentAt = m.sentAt ?? receivedAt;
+
+  if (m.direction === 'out') {
+    // Our own message seen again (echo, carbon, replay): confirm the pending row instead of showing it twice.
+    const own =
+      (m.localId ? store.getMessage(m.localId) : undefined) ??
+      (m.remoteId ? store.findByRemoteId(conv.id, m.remoteId) : undefined) ??
+      store.findUnconfirmedOwn(conv.id, body, sentAt, ECHO_WINDOW_MS);
+    if (own && own.conversationId === conv.id) {
+      if (own.delivery === 'pending' || own.delivery === 'failed' || !own.remoteId) {
+        const updated = store.updateMessage(own.id, {
+          remoteId: m.remoteId ?? own.remoteId,
+          sentAt: m.sentAt ?? own.sentAt,
+          dedupKey: m.sentAt !== undefined ? dedupKey(m.senderId, m.sentAt, body) : undefined,
+          delivery: own.delivery === 'pending' || own.delivery === 'failed' ? 'sent' : own.delivery,
+          failure: null,
+        });
+        deps.changes.timeline(conv.id);
+        return updated;
+      }
+      return own;
+    }
+  }
+
+  const senderName = line(m.senderName ?? m.senderId) || '?';
+  const self = deps.selfName(accountId);
+  const mentionsMe =
+    m.direction === 'in' && m.kind !== 'event' && (m.mentionsMe === true || mentions(body, self));
+  // Server time + sender + text identifies a message even when a replay re-numbers it or the protocol has no ids.
+  const key = m.sentAt !== undefined || !m.remoteId ? dedupKey(m.senderId, sentAt, body) : undefined;
+  const result = store.insertMessage({
+    id: randomUUID(),
+    accountId,
+    conversationId: conv.id,
+    remoteId: m.remoteId,
+    dedupKey: key,
+    senderId: line(m.senderId) ?? '',
+    senderName,
+    direction: m.direction,
+    kind: m.kind,
+    body,
+    spans,
+    sentAt,
+    receivedAt,
+    replyTo: m.replyTo,
+    delivery: m.direction === 'out' ? 'sent' : undefined,
+    encryption: m.encryption ?? { scheme: 'none' },
+    mentionsMe,
+    countsUnread,
+    ext: m.ext,
+  });
+  if (!result.inserted) return result.existing;
+  if (deps.typing.clear(conv.id, senderName)) deps.changes.typing(conv.id);
+  deps.changes.timeline(conv.id);
+  return result.message;
+}
+
+function applyChange(deps: IngestDeps, target: Message, change: MessageChange): void {
+  const { store } = deps;
+  switch (change.kind) {
+    case 'edit':
+      store.updateMessage(target.id, {
+        body: sanitizeText(change.body, { multiline: true }),
+        spans: change.spans ? sanitizeSpans(change.spans) : null,
+        editedAt: change.editedAt,
+      });
+      break;
+    case 'retract':
+      store.updateMessage(target.id, { retracted: true, body: '', spans: null });
+      break;
+    case 'reaction':
+      store.setReaction(target.id, sanitizeText(change.senderId), sanitizeText(change.key), change.add);
+      break;
+    case 'delivery': {
+      // Delivery only moves forward (a late "delivered" never undoes "read").
+      const order = ['pending', 'sent', 'delivered', 'read'];
+      if (change.state === 'failed' || order.indexOf(change.state) > order.indexOf(target.delivery ?? 'pending')) {
+        store.updateMessage(target.id, { delivery: change.state, failure: change.reason ? sanitizeText(change.reason) : null });
+      }
+      break;
+    }
+  }
+  deps.changes.timeline(target.conversationId);
+}
+
+function sanitizeParticipant(p: Participant): Participant {
+  return { ...p, id: sanitizeText(p.id), name: sanitizeText(p.name), badge: line(p.badge), account: line(p.account) };
+}
+
+/** Applies one adapter event. Never throws for bad input: a broken event is logged and dropped. */
+export function applyEvent(deps: IngestDeps, accountId: string, event: AdapterEvent): void {
+  const { store, changes } = deps;
+  switch (event.type) {
+    case 'connection': {
+      if (event.self !== undefined) deps.setSelf(accountId, sanitizeText(event.self));
+      store.setAccountState(accountId, {
+        state: event.state,
+        detail: line(event.detail),
+        self: event.self !== undefined ? sanitizeText(event.self) : deps.selfName(accountId),
+      });
+      changes.accounts();
+      if (event.state === 'online') deps.onOnline(accountId);
+      return;
+    }
+    case 'conversation': {
+      const before = findConversation(deps, accountId, event.conversation.remoteId);
+      const conv = upsertConversation(deps, accountId, event.conversation, event.conversation.joined === true);
+      if (!before) changes.conversationList();
+      else changes.conversation(conv.id);
+      return;
+    }
+    case 'message':
+      ingestMessage(deps, accountId, event.message);
+      changes.conversationList();
+      return;
+    case 'message.update': {
+      const conv = findConversation(deps, accountId, event.conversationRemoteId);
+      if (!conv) return;
+      const target =
+        (event.targetLocalId ? store.getMessage(event.targetLocalId) : undefined) ??
+        (event.targetRemoteId ? store.findByRemoteId(conv.id, event.targetRemoteId) : undefined);
+      if (target && target.conversationId === conv.id) applyChange(deps, target, event.change);
+      return;
+    }
+    case 'members': {
+      if (event.rename) {
+        const from = sanitizeText(event.rename.from);
+        const to = sanitizeText(event.rename.to);
+        for (const id of store.renameMember(accountId, from, to)) changes.members(id);
+      }
+      const conv = findConversation(deps, accountId, event.conversationRemoteId);
+      if (!conv) return;
+      if (event.replace) store.replaceMembers(conv.id, event.replace.map(sanitizeParticipant));
+      for (const p of event.add ?? []) store.upsertMember(conv.id, sanitizeParticipant(p));
+      for (const id of event.remove ?? []) store.removeMember(conv.id, sanitizeText(id));
+      changes.members(conv.id);
+      return;
+    }
+    case 'typing': {
+      const conv = findConversation(deps, accountId, event.conversationRemoteId);
+      if (!conv) return;
+      deps.typing.set(conv.id, sanitizeText(event.senderId), event.active);
+      changes.typing(conv.id);
+      return;
+    }
+    case 'presence':
+      // Presence lands on every member row of that participant in the account's conversations.
+      for (const conv of store.listConversations({ includeClosed: true })) {
+        if (conv.accountId !== accountId) continue;
+        const member = store.listMembers(conv.id).find((p) => p.id === event.senderId);
+        if (member && member.away !== event.away) {
+          store.upsertMember(conv.id, { ...member, away: event.away });
+          changes.members(conv.id);
+        }
+      }
+      return;
+    case 'notice':
+      deps.onNotice(event.level, sanitizeText(event.text));
+      return;
+  }
+}

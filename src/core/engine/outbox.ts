@@ -1,0 +1,132 @@
+/**
+ * The persistent outbox. An own message is stored `pending` before anything goes on the wire; it is handed to the
+ * adapter once the account is online, one at a time per account (so order is kept), and settles as `sent` or
+ * `failed`. Exactly-once rests on two rules:
+ *  - a message is handed to the adapter only by the single flush loop of its account;
+ *  - before handing it over, its id is written to the account's `outbox.inflight` record; if natter stops while the
+ *    server's answer is outstanding, the next start marks it failed as uncertain instead of sending it again
+ *    (at most once), and a later echo or history replay of it still confirms it (see ingest.ts).
+ */
+import { SendRejected, SendUncertain } from '../contract.js';
+import type { Adapter, KeyValue } from '../contract.js';
+import type { Logger } from '../logger.js';
+import type { Message } from '../model.js';
+import type { Store } from '../../store/types.js';
+import type { ChangeBatcher } from './change-batcher.js';
+import { dedupKey } from './dedup-key.js';
+
+const INFLIGHT = 'outbox.inflight';
+export const UNCERTAIN =
+  'not confirmed: the connection dropped before the server answered; not resent automatically to avoid a duplicate';
+
+function inflight(kv: KeyValue): string[] {
+  try {
+    const v = JSON.parse(kv.get(INFLIGHT) ?? '[]');
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+export interface OutboxDeps {
+  store: Store;
+  changes: ChangeBatcher;
+  log: Logger;
+  adapter(accountId: string): Adapter | undefined;
+  isOnline(accountId: string): boolean;
+  selfName(accountId: string): string | undefined;
+}
+
+export class Outbox {
+  private running = new Set<string>();
+  private again = new Set<string>();
+
+  constructor(private readonly deps: OutboxDeps) {}
+
+  /** At start-up: messages that were on the wire when natter stopped are marked uncertain, never resent blindly. */
+  recover(accountId: string): void {
+    const kv = this.deps.store.kv(accountId);
+    for (const id of inflight(kv)) {
+      const m = this.deps.store.getMessage(id);
+      if (m && m.delivery === 'pending') {
+        this.deps.store.updateMessage(id, { delivery: 'failed', failure: UNCERTAIN });
+        this.deps.changes.timeline(m.conversationId);
+      }
+    }
+    kv.delete(INFLIGHT);
+  }
+
+  /** Sends what is pending for the account, if it is online. Safe to call at any time, from anywhere. */
+  flush(accountId: string): Promise<void> {
+    if (this.running.has(accountId)) {
+      this.again.add(accountId);
+      return Promise.resolve();
+    }
+    this.running.add(accountId);
+    return this.loop(accountId).finally(() => {
+      this.running.delete(accountId);
+      if (this.again.delete(accountId)) void this.flush(accountId);
+    });
+  }
+
+  private async loop(accountId: string): Promise<void> {
+    const { store } = this.deps;
+    const kv = store.kv(accountId);
+    for (;;) {
+      const adapter = this.deps.adapter(accountId);
+      if (!adapter || !this.deps.isOnline(accountId)) return;
+      const next = store.outbox(accountId)[0];
+      if (!next) return;
+      const outcome = await this.sendOne(adapter, kv, next);
+      if (outcome === 'stop') return;
+    }
+  }
+
+  private async sendOne(adapter: Adapter, kv: KeyValue, m: Message): Promise<'next' | 'stop'> {
+    const { store, changes, log } = this.deps;
+    const conv = store.getConversation(m.conversationId);
+    if (!conv) {
+      store.updateMessage(m.id, { delivery: 'failed', failure: 'the conversation no longer exists' });
+      return 'next';
+    }
+    kv.set(INFLIGHT, JSON.stringify([...inflight(kv).filter((x) => x !== m.id), m.id]));
+    const done = () => kv.set(INFLIGHT, JSON.stringify(inflight(kv).filter((x) => x !== m.id)));
+    try {
+      const result = await adapter.send({
+        localId: m.id,
+        conversation: { remoteId: conv.remoteId, kind: conv.kind },
+        kind: m.kind === 'action' ? 'action' : m.kind === 'notice' ? 'notice' : 'text',
+        body: m.body,
+        replyTo: m.replyTo,
+      });
+      const self = this.deps.selfName(m.accountId) ?? m.senderId;
+      store.transaction(() => {
+        store.updateMessage(m.id, {
+          delivery: result.state,
+          remoteId: result.remoteId,
+          sentAt: result.sentAt,
+          dedupKey: result.sentAt !== undefined ? dedupKey(self, result.sentAt, m.body) : undefined,
+          failure: null,
+        });
+        done();
+      });
+      changes.timeline(m.conversationId);
+      return 'next';
+    } catch (error) {
+      if (error instanceof SendRejected && error.retryable) {
+        done();
+        log.info('send deferred', { id: m.id, reason: error.reason });
+        return 'stop';
+      }
+      const reason =
+        error instanceof SendUncertain ? UNCERTAIN : error instanceof SendRejected ? error.reason : `send failed: ${String(error)}`;
+      log.warn('send failed', { id: m.id, reason });
+      store.transaction(() => {
+        store.updateMessage(m.id, { delivery: 'failed', failure: reason });
+        done();
+      });
+      changes.timeline(m.conversationId);
+      return error instanceof SendUncertain ? 'stop' : 'next';
+    }
+  }
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the test tiers need (real servers and the terminal driver), when run as root.
+# The TypeScript harnesses call this too, so a single test file run on a fresh machine works.
+set -euo pipefail
+packages=(inspircd tmux openssl)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+  echo "missing Debian packages: ${missing[*]} (run as root, or install them: apt-get install ${missing[*]})" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq "${missing[@]}"; }
+# Debian starts the packaged InspIRCd as a system service on 6667; the tests start their own on random loopback ports.
+if [[ " ${missing[*]} " == *" inspircd "* ]] && command -v systemctl >/dev/null; then systemctl disable --now inspircd >/dev/null 2>&1 || true; fi
