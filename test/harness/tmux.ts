@@ -1,0 +1,72 @@
+/**
+ * Drives a program in a real pseudo-terminal through tmux (send-keys / capture-pane), on a private tmux socket so
+ * it never touches the user's own tmux. Tests wait on screen content, never on fixed sleeps.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { waitFor } from './wait-for.js';
+
+export class TmuxSession {
+  private readonly socket = `natter-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  private readonly name = 'natter';
+
+  private tmux(...args: string[]): string {
+    return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
+  }
+
+  /** Starts `command` in a detached session of the given size; the pane stays after the program exits. */
+  start(command: string[], options: { width?: number; height?: number; env?: Record<string, string>; cwd?: string } = {}): void {
+    const env = Object.entries(options.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+    this.tmux(
+      'new-session', '-d', '-s', this.name,
+      '-x', String(options.width ?? 120), '-y', String(options.height ?? 36),
+      ...(options.cwd ? ['-c', options.cwd] : []),
+      ...env,
+      command.map((c) => `'${c.replace(/'/g, `'\\''`)}'`).join(' '),
+    );
+    this.tmux('set-option', '-t', this.name, 'remain-on-exit', 'on');
+  }
+
+  /** Key names as tmux knows them: `C-k`, `Enter`, `Escape`, `M-1`, `PageUp`. */
+  keys(...keys: string[]): void {
+    this.tmux('send-keys', '-t', this.name, ...keys);
+  }
+
+  /** Types text literally. */
+  type(text: string): void {
+    this.tmux('send-keys', '-t', this.name, '-l', text);
+  }
+
+  screen(): string {
+    return this.tmux('capture-pane', '-p', '-t', this.name);
+  }
+
+  async waitForScreen(test: string | RegExp | ((screen: string) => boolean), what: string, timeoutMs = 20_000): Promise<string> {
+    let last = '';
+    const ok = (s: string) => (typeof test === 'string' ? s.includes(test) : test instanceof RegExp ? test.test(s) : test(s));
+    try {
+      await waitFor(() => ok((last = this.screen())), what, timeoutMs, 50);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n--- screen ---\n${last}\n--------------`);
+    }
+    return last;
+  }
+
+  resize(width: number, height: number): void {
+    this.tmux('resize-window', '-t', this.name, '-x', String(width), '-y', String(height));
+  }
+
+  /** Whether the program in the pane has exited. */
+  exited(): boolean {
+    return this.tmux('display-message', '-p', '-t', this.name, '#{pane_dead}').trim() === '1';
+  }
+
+  exitStatus(): number | undefined {
+    const s = this.tmux('display-message', '-p', '-t', this.name, '#{pane_dead_status}').trim();
+    return s === '' ? undefined : Number(s);
+  }
+
+  /** Ends the private tmux server (and with it only the program this session started). */
+  kill(): void {
+    spawnSync('tmux', ['-L', this.socket, 'kill-server']);
+  }
+}
