@@ -102,7 +102,10 @@ export interface Store {
   findByRemoteId(conversationId: string, remoteId: string): Message | undefined;
   /** Our own outgoing messages not yet confirmed (pending, in order of creation), across accounts or for one. */
   outbox(accountId?: string): Message[];
-  /** An own message still unconfirmed with this exact body, sent within `windowMs` of `around` (echo reconciliation). */
+  /**
+   * An own message still unconfirmed (pending, or failed as uncertain) with this exact body, sent within `windowMs` of
+   * `around`: the echo or history replay of it confirms it instead of adding a second copy.
+   */
   findUnconfirmedOwn(conversationId: string, body: string, around: number, windowMs: number): Message | undefined;
   updateMessage(id: string, patch: MessagePatch): Message | undefined;
   setReaction(messageId: string, senderId: string, key: string, add: boolean): Message | undefined;

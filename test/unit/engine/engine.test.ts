@@ -165,6 +165,7 @@ test('a retryable rejection keeps the message pending for the next connection', 
     return { state: 'sent', remoteId: `x-${m.localId}` };
   };
   r.adapter.online();
+  await settle(r.engine);
   await r.engine.dispatch({ type: 'send', conversationId: conv.id, body: 'hello' });
   await settle(r.engine);
   assert.equal(r.store.messages(conv.id, { limit: 1 })[0]?.delivery, 'pending');
