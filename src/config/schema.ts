@@ -1,0 +1,248 @@
+/**
+ * The config file schema (zod 4). Every message here completes the sentence "<key path>: must be …" so that load.ts can
+ * show the user what would be valid. Objects are strict: unknown keys are errors (load.ts adds a "did you mean").
+ *
+ * config.example.toml documents every key defined here; a unit test keeps the two in step.
+ */
+import { z } from 'zod';
+import type { Protocol } from '../core/model.js';
+
+export const PROTOCOLS = ['irc', 'xmpp', 'matrix', 'email'] as const satisfies readonly Protocol[];
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+/** A zod error option: "is required: …" for a missing value, "must be …" for a wrong one. */
+function must(what: string): { error: (issue: { input?: unknown }) => string } {
+  return { error: (issue) => (issue.input === undefined ? `is required: set it to ${what}` : `must be ${what}`) };
+}
+
+const BOOL = 'true or false';
+const PORT = 'an integer between 1 and 65535';
+const bool = (fallback: boolean) => z.boolean(must(BOOL)).default(fallback);
+const port = () => z.int(must(PORT)).min(1, must(PORT)).max(65535, must(PORT));
+const int = (min: number, max: number) => {
+  const m = must(`an integer between ${min} and ${max}`);
+  return z.int(m).min(min, m).max(max, m);
+};
+const text = (what: string, pattern: RegExp) => z.string(must(what)).regex(pattern, must(what));
+
+const HOST = 'a host name or IP address such as "irc.example.org" or "127.0.0.1"';
+const host = () => text(HOST, /^[^\s/@#?]{1,253}$/);
+
+/**
+ * Normalizes a SHA-256 certificate fingerprint given as 64 hex digits, with or without colons, to the uppercase colon
+ * form OpenSSL prints (`openssl x509 -noout -fingerprint -sha256`). Undefined when it is not one.
+ */
+export function normalizeFingerprint(value: string): string | undefined {
+  const v = value.trim();
+  if (!/^[0-9A-Fa-f]{64}$/.test(v) && !/^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){31}$/.test(v)) return undefined;
+  return v.replace(/:/g, '').toUpperCase().match(/../g)!.join(':');
+}
+
+const FINGERPRINT =
+  'the SHA-256 fingerprint of the server certificate: 64 hex digits, with or without colons ' +
+  '(openssl x509 -noout -fingerprint -sha256 -in cert.pem)';
+
+/** Time patterns for `ui.time_format`: these tokens, anything else that is not a letter is copied. */
+export const TIME_TOKENS = ['HH', 'H', 'hh', 'h', 'mm', 'ss', 'a'] as const;
+const TIME_FORMAT = 'a time pattern made of HH, H, hh, h, mm, ss, a and separators, such as "HH:mm"';
+
+/** Keys of `[ui]`. */
+export const uiShape = {
+  timestamps: bool(true),
+  collapse_joins: bool(true),
+  time_format: text(TIME_FORMAT, /^(?:HH|H|hh|h|mm|ss|a|[^A-Za-z])+$/).default('HH:mm'),
+};
+
+/** Keys of `[log]`. */
+export const logShape = {
+  level: z.enum(LOG_LEVELS, must(`one of ${LOG_LEVELS.join(', ')}`)).default('info'),
+};
+
+const NAME = 'a name made of letters, digits, ".", "_" and "-", such as "libera"';
+
+/** Keys every account has, whatever its protocol. */
+export const commonAccountShape = {
+  name: text(NAME, /^[A-Za-z0-9._-]+$/),
+  enabled: bool(true),
+  password: z.string(must('a string')).min(1, must('a non-empty string')).optional(),
+  password_command: z.string(must('a shell command that prints the password')).min(1, must('a non-empty command')).optional(),
+  ca_file: z.string(must('the path of a PEM file of CA certificates to trust')).min(1, must('a non-empty path')).optional(),
+  tls_fingerprint: z
+    .string(must(FINGERPRINT))
+    .refine((v) => normalizeFingerprint(v) !== undefined, must(FINGERPRINT))
+    .transform((v) => normalizeFingerprint(v)!)
+    .optional(),
+  tls_danger_accept_invalid_certs: bool(false),
+};
+
+// RFC 2812 §2.3.1: nickname = ( letter / special ) *( letter / digit / special / "-" ). The length limit is the
+// server's NICKLEN (unknown before connecting); 64 only stops nonsense.
+const NICK = 'a valid IRC nick: letters, digits and [ ] \\ ` _ ^ { | } -, not starting with a digit or "-"';
+const nick = () => text(NICK, /^[A-Za-z[\]\\`_^{|}][A-Za-z0-9[\]\\`_^{|}-]{0,63}$/);
+// RFC 2812 §2.3.1: chanstring excludes NUL, BEL, CR, LF, space, comma and colon; the key follows after one space.
+const CHANNEL = 'a channel name such as "#natter", optionally followed by a space and its key ("#secret hunter2")';
+// eslint-disable-next-line no-control-regex
+const channel = () => text(CHANNEL, /^[#&+!][^\s,:\x07\0]{1,199}(?: [^\s,]{1,100})?$/);
+
+export const ircShape = {
+  ...commonAccountShape,
+  protocol: z.literal('irc'),
+  host: host(),
+  port: port().optional(),
+  tls: bool(true),
+  nick: nick(),
+  username: text('a user name without spaces or "@"', /^[^\s@\0]{1,64}$/).optional(),
+  realname: text('a single line of text', /^[^\r\n\0]{1,200}$/).default('natter'),
+  sasl_username: text('a single line of text', /^[^\r\n\0]{1,200}$/).optional(),
+  channels: z.array(channel(), must('a list of channels such as ["#natter", "#secret key"]')).default([]),
+  ctcp_version: bool(false),
+  alt_nicks: z.array(nick(), must('a list of nicks such as ["alice_", "alice__"]')).default([]),
+  flood_burst: int(1, 100).default(5),
+  flood_interval_ms: int(0, 60000).default(500),
+};
+
+const XMPP_TLS = ['starttls', 'direct'] as const;
+export const xmppShape = {
+  ...commonAccountShape,
+  protocol: z.literal('xmpp'),
+  jid: text('a bare JID such as "alice@example.org" (no /resource)', /^[^@/\s]+@[^@/\s]+$/),
+  host: host().optional(),
+  port: port().optional(),
+  resource: text('a single line of text', /^[^\r\n\0]{1,200}$/).default('natter'),
+  tls: z.enum(XMPP_TLS, must('one of starttls, direct')).default('starttls'),
+};
+
+export const matrixShape = {
+  ...commonAccountShape,
+  protocol: z.literal('matrix'),
+  homeserver: z
+    .url({ protocol: /^https?$/, ...must('an http(s) URL such as "https://matrix.example.org"') })
+    .optional(),
+  user: text('a Matrix user id such as "@alice:example.org"', /^@[^:\s]+:\S+$/),
+};
+
+const MAIL_SECURITY = ['tls', 'starttls'] as const;
+const security = () => z.enum(MAIL_SECURITY, must('one of tls, starttls')).default('tls');
+export const emailShape = {
+  ...commonAccountShape,
+  protocol: z.literal('email'),
+  address: text('an email address such as "alice@example.org"', /^[^@\s]+@[^@\s]+$/),
+  imap_host: host().optional(),
+  imap_port: port().optional(),
+  imap_security: security(),
+  smtp_host: host().optional(),
+  smtp_port: port().optional(),
+  smtp_security: security(),
+};
+
+const BOTH_SECRETS = 'set either password or password_command, not both';
+function oneSecret(v: { password?: string; password_command?: string }, ctx: z.RefinementCtx): void {
+  if (v.password !== undefined && v.password_command !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['password_command'], message: BOTH_SECRETS });
+  }
+}
+
+const ircAccount = z
+  .strictObject(ircShape)
+  .superRefine(oneSecret)
+  // The IANA ports: 6697 for IRC over TLS (RFC 7194), 6667 plain.
+  .transform((v) => ({ ...v, port: v.port ?? (v.tls ? 6697 : 6667), username: v.username ?? v.nick }));
+
+const xmppAccount = z.strictObject(xmppShape).superRefine(oneSecret);
+const matrixAccount = z.strictObject(matrixShape).superRefine(oneSecret);
+// IMAP 993 implicit TLS / 143 STARTTLS; submission 465 implicit TLS / 587 STARTTLS (RFC 8314).
+const emailAccount = z
+  .strictObject(emailShape)
+  .superRefine(oneSecret)
+  .transform((v) => ({
+    ...v,
+    imap_port: v.imap_port ?? (v.imap_security === 'tls' ? 993 : 143),
+    smtp_port: v.smtp_port ?? (v.smtp_security === 'tls' ? 465 : 587),
+  }));
+
+export const accountSchema = z.discriminatedUnion('protocol', [ircAccount, xmppAccount, matrixAccount, emailAccount]);
+
+const TABLE = (name: string) => ({ error: () => `must be a table: write it as a [${name}] section` });
+
+export const configSchema = z.strictObject({
+  ui: z.strictObject(uiShape, TABLE('ui')).prefault({}),
+  log: z.strictObject(logShape, TABLE('log')).prefault({}),
+  accounts: z.array(accountSchema, must('a list of accounts: start each one with a [[accounts]] line')).default([]),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type ConfigOutput = z.output<typeof configSchema>;
+export type UiConfig = z.output<typeof configSchema>['ui'];
+export type LogConfig = z.output<typeof configSchema>['log'];
+
+/** Keys common to all accounts: not part of an account's protocol `settings`. */
+export const COMMON_ACCOUNT_KEYS = ['protocol', ...Object.keys(commonAccountShape)] as const;
+
+/** The protocol keys of each kind of account (what lands in `AccountConfig.settings`), as written in TOML. */
+export interface IrcSettings {
+  host: string;
+  port: number;
+  tls: boolean;
+  nick: string;
+  username: string;
+  realname: string;
+  sasl_username?: string;
+  channels: string[];
+  ctcp_version: boolean;
+  alt_nicks: string[];
+  flood_burst: number;
+  flood_interval_ms: number;
+}
+export interface XmppSettings {
+  jid: string;
+  host?: string;
+  port?: number;
+  resource: string;
+  tls: 'starttls' | 'direct';
+}
+export interface MatrixSettings {
+  homeserver?: string;
+  user: string;
+}
+export interface EmailSettings {
+  address: string;
+  imap_host?: string;
+  imap_port: number;
+  imap_security: 'tls' | 'starttls';
+  smtp_host?: string;
+  smtp_port: number;
+  smtp_security: 'tls' | 'starttls';
+}
+
+/** Every key the schema knows, by table; protocol lists include the common account keys. */
+export const CONFIG_KEYS = {
+  top: ['ui', 'log', 'accounts'],
+  ui: Object.keys(uiShape),
+  log: Object.keys(logShape),
+  common: Object.keys({ protocol: true, ...commonAccountShape }),
+  irc: Object.keys(ircShape),
+  xmpp: Object.keys(xmppShape),
+  matrix: Object.keys(matrixShape),
+  email: Object.keys(emailShape),
+} as const satisfies Record<string, readonly string[]>;
+
+/**
+ * Formats a time of day with a `ui.time_format` pattern (see TIME_TOKENS), in local time: `HH` 00–23, `H` 0–23,
+ * `hh` 01–12, `h` 1–12, `mm` minutes, `ss` seconds, `a` am/pm. Other characters are copied.
+ */
+export function formatTime(date: Date, pattern: string): string {
+  const h = date.getHours();
+  const h12 = h % 12 === 0 ? 12 : h % 12;
+  const two = (n: number) => String(n).padStart(2, '0');
+  return pattern.replace(/HH|H|hh|h|mm|ss|a/g, (t) => {
+    switch (t) {
+      case 'HH': return two(h);
+      case 'H': return String(h);
+      case 'hh': return two(h12);
+      case 'h': return String(h12);
+      case 'mm': return two(date.getMinutes());
+      case 'ss': return two(date.getSeconds());
+      default: return h < 12 ? 'am' : 'pm';
+    }
+  });
+}
