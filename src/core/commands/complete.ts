@@ -79,7 +79,11 @@ export function complete(
   } else if (word.startsWith('#') || (wordStart > 0 && CONVERSATION_COMMANDS.has(firstWord))) {
     kind = 'conversation';
     const prefix = word.toLowerCase();
-    candidates = unique(sources.conversations).filter((c) => c.toLowerCase().startsWith(prefix)).sort(alphabetical);
+    // "/join nat" finds "#natter": without a sigil of its own, the word may skip the candidate's channel prefix.
+    const bare = !/^[#&!+]/.test(word);
+    const matches = (c: string) =>
+      c.toLowerCase().startsWith(prefix) || (bare && c.replace(/^[#&!+]/, '').toLowerCase().startsWith(prefix));
+    candidates = unique(sources.conversations).filter(matches).sort(alphabetical);
   } else {
     if (word === '') return undefined;
     kind = 'nick';

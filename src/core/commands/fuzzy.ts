@@ -1,26 +1,44 @@
 /**
  * Fuzzy matching for the Ctrl-K conversation switcher: the query's characters must appear in order in the candidate
- * (a case-insensitive subsequence). Matches at word starts, runs of consecutive characters and a match at the very
- * beginning score higher; skipped characters cost a little, so "nd" ranks "#natter-dev" above "#random".
+ * (a case-insensitive subsequence). The scoring follows fzf's: every matched character scores, characters at word
+ * starts score extra (twice for the query's first character), a run of consecutive matches keeps the bonus of the
+ * word start it began at, and gaps cost (more to open than to extend). So "nd" ranks "#natter-dev" above "#random",
+ * and "dev" ranks "#dev" above "#d-e-v".
  */
 
-const MATCH = 1;
-/** Extra for a character at the start of a word: index 0, after a non-alphanumeric, or a camelCase hump. */
+const MATCH = 16;
+/** Extra for a character at the start of a word: the first character, or a letter/digit after anything else. */
 const WORD_START = 8;
-/** Extra for the candidate's first character. */
-const PREFIX = 4;
-/** Extra for a character right after the previous match. */
-const CONSECUTIVE = 5;
-/** Cost per skipped character between two matches. */
-const GAP = 0.5;
-/** Cost per character skipped before the first match (capped), so earlier matches win. */
-const LEADING = 0.2;
-const LEADING_CAP = 2;
+/** Extra for a camelCase hump (an upper-case letter after a lower-case one). */
+const CAMEL = 7;
+/** Least extra for a character right after the previous match. */
+const CONSECUTIVE = 4;
+/** The query's first character counts its word-start bonus this many times. */
+const FIRST_MULTIPLIER = 2;
+/** Cost of the first skipped character between two matches, and of each further one. */
+const GAP_START = 3;
+const GAP_EXTEND = 1;
+/** Cost per character skipped before the first match (capped), so that earlier matches win ties. */
+const LEADING = 0.5;
+const LEADING_CAP = 3;
 /** Cost per candidate character, so that on otherwise equal matches the shorter candidate wins. */
 const LENGTH = 0.01;
 
 const isAlnum = (ch: string) => /[\p{L}\p{N}]/u.test(ch);
-const isUpper = (ch: string) => ch !== ch.toLowerCase() && ch === ch.toUpperCase();
+const isLowerLetter = (ch: string) => /\p{Ll}/u.test(ch);
+const isUpperLetter = (ch: string) => /\p{Lu}/u.test(ch);
+
+/** Word-start bonus of each character of the candidate. */
+function boundaries(chars: string[]): number[] {
+  return chars.map((ch, j) => {
+    if (j === 0) return WORD_START;
+    const prev = chars[j - 1]!;
+    if (!isAlnum(ch)) return 0;
+    if (!isAlnum(prev)) return WORD_START;
+    if (isUpperLetter(ch) && isLowerLetter(prev)) return CAMEL;
+    return 0;
+  });
+}
 
 /**
  * How well `query` matches `candidate`: higher is better; undefined when the query's characters do not all occur in
@@ -33,41 +51,46 @@ export function fuzzyScore(query: string, candidate: string): number | undefined
   const lower = chars.map((ch) => ch.toLowerCase());
   const n = chars.length;
   if (q.length > n) return undefined;
+  const bonus = boundaries(chars);
 
-  const bonus = chars.map((ch, j) => {
-    let b = MATCH;
-    const prev = j > 0 ? chars[j - 1]! : undefined;
-    if (prev === undefined || !isAlnum(prev) || (isUpper(ch) && !isUpper(prev) && isAlnum(prev))) {
-      if (isAlnum(ch) || prev === undefined) b += WORD_START;
-    }
-    if (j === 0) b += PREFIX;
-    return b;
-  });
-
-  // best[j]: the best score with the current query character matched at candidate position j (-Infinity: impossible).
-  // Dynamic programming over query characters; a running maximum keeps each row O(n) since the gap cost is linear.
-  let best: number[] = lower.map((ch, j) => (ch === q[0] ? bonus[j]! - Math.min(j * LEADING, LEADING_CAP) : -Infinity));
+  // Dynamic programming over query characters. score[j]: the best score with the current query character matched at
+  // candidate position j (-Infinity: impossible); chunk[j]: the word-start bonus of the consecutive run that match
+  // ends, which the run's later characters inherit. The gap cost is affine, so a running maximum keeps a row O(n).
+  let score: number[] = lower.map((ch, j) =>
+    ch === q[0] ? MATCH + bonus[j]! * FIRST_MULTIPLIER - Math.min(j * LEADING, LEADING_CAP) : -Infinity,
+  );
+  let chunk: number[] = [...bonus];
   for (let i = 1; i < q.length; i++) {
-    const next: number[] = new Array<number>(n).fill(-Infinity);
-    // runMax = max over k <= j-2 of best[k] + GAP * k (score if we jump from k to j, before subtracting GAP*(j-1)).
+    const nextScore = new Array<number>(n).fill(-Infinity);
+    const nextChunk = new Array<number>(n).fill(0);
+    // runMax = max over k <= j-2 of score[k] + GAP_EXTEND * k.
     let runMax = -Infinity;
     for (let j = i; j < n; j++) {
-      if (j >= 2) runMax = Math.max(runMax, best[j - 2]! + GAP * (j - 2));
+      if (j >= 2) runMax = Math.max(runMax, score[j - 2]! + GAP_EXTEND * (j - 2));
       if (lower[j] !== q[i]) continue;
-      const adjacent = best[j - 1]! + CONSECUTIVE;
-      const jump = runMax - GAP * (j - 1);
-      const from = Math.max(adjacent, jump);
-      if (from !== -Infinity) next[j] = from + bonus[j]!;
+      const inherited = Math.max(bonus[j]!, chunk[j - 1]!, CONSECUTIVE);
+      const adjacent = score[j - 1]! + MATCH + inherited;
+      const jump = runMax - GAP_EXTEND * (j - 1) - (GAP_START - GAP_EXTEND) + MATCH + bonus[j]!;
+      if (adjacent === -Infinity && jump === -Infinity) continue;
+      if (adjacent >= jump) {
+        nextScore[j] = adjacent;
+        nextChunk[j] = Math.max(chunk[j - 1]!, bonus[j]!);
+      } else {
+        nextScore[j] = jump;
+        nextChunk[j] = bonus[j]!;
+      }
     }
-    best = next;
+    score = nextScore;
+    chunk = nextChunk;
   }
-  const top = Math.max(...best);
+  let top = -Infinity;
+  for (const s of score) if (s > top) top = s;
   return top === -Infinity ? undefined : top - n * LENGTH;
 }
 
 /**
- * The items whose text matches `query`, best first; equal scores keep the input order. An empty query returns the
- * items in their order. `limit` caps the result.
+ * The items whose text matches `query`, best first; equal scores keep the input order. An empty query returns all
+ * items in their order. `limit` caps the result (after ranking).
  */
 export function fuzzyFilter<T>(query: string, items: T[], text: (item: T) => string, limit?: number): T[] {
   const scored: { item: T; score: number; index: number }[] = [];
