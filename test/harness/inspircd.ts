@@ -1,0 +1,225 @@
+/**
+ * Starts a private InspIRCd 3 (Debian package `inspircd`) on loopback for integration tests.
+ *
+ * Everything lives in a fresh temp dir: the config, a self-signed certificate made with the `openssl` CLI (SAN
+ * IP:127.0.0.1 + DNS:localhost), the pid-less process's log. Ports are random free loopback ports. The server loads the
+ * IRCv3 modules the IRC adapter uses and allows generous flood limits so tests never trip fakelag.
+ *
+ * Under `CI=true` a server that cannot be started is an error (the caller's test fails); outside CI,
+ * {@link inspircdUnavailable} tells a test to skip with a reason when the package cannot be installed.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const BINARY = '/usr/sbin/inspircd';
+const MODULE_DIR = '/usr/lib/inspircd/modules';
+
+export interface InspircdServer {
+  host: '127.0.0.1';
+  /** Plain-text client port. */
+  port: number;
+  /** Implicit-TLS client port (when started with `tls: true`). */
+  tlsPort?: number;
+  /** PEM file of the self-signed server certificate (trust it as the CA). */
+  caFile?: string;
+  /** SHA-256 fingerprint of the server certificate, uppercase hex with colons. */
+  fingerprint?: string;
+  /** Stops the server (SIGTERM, then SIGKILL after 5 s) and removes its temp dir. */
+  stop(): Promise<void>;
+  /** Stops the server process and starts it again on the same ports with the same config. */
+  restart(): Promise<void>;
+  /** PID of the running server process. */
+  pid: number;
+  /** Tail of the server's log (for assertion messages). */
+  logTail(): string;
+}
+
+/** Why InspIRCd cannot run here, or undefined when it can (installs it when missing and we are root). */
+export function inspircdUnavailable(): string | undefined {
+  if (existsSync(BINARY)) return undefined;
+  if (process.getuid?.() !== 0) return `${BINARY} is missing and we are not root to install it (apt-get install inspircd)`;
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  let r = spawnSync('apt-get', ['install', '-y', 'inspircd'], { encoding: 'utf8', env });
+  if (r.status !== 0) {
+    spawnSync('apt-get', ['update'], { encoding: 'utf8', env });
+    r = spawnSync('apt-get', ['install', '-y', 'inspircd'], { encoding: 'utf8', env });
+  }
+  if (existsSync(BINARY)) return undefined;
+  return `apt-get install inspircd failed: ${(r.stderr || r.stdout || '').trim().split('\n').slice(-3).join(' | ')}`;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function portAccepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createConnection({ host: '127.0.0.1', port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+function tail(file: string, lines = 30): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+function makeCert(dir: string): { certFile: string; keyFile: string; fingerprint: string } {
+  const certFile = join(dir, 'cert.pem');
+  const keyFile = join(dir, 'key.pem');
+  const r = spawnSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '3',
+      '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'],
+    { encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(`openssl req failed: ${r.stderr}`);
+  const fingerprint = new X509Certificate(readFileSync(certFile)).fingerprint256.toUpperCase();
+  return { certFile, keyFile, fingerprint };
+}
+
+function config(o: { dir: string; port: number; tlsPort?: number; certFile?: string; keyFile?: string; history: boolean }): string {
+  const modules = [
+    'cap', 'ircv3', 'ircv3_accounttag', 'ircv3_batch', 'ircv3_capnotify', 'ircv3_chghost', 'ircv3_ctctags',
+    'ircv3_echomessage', 'ircv3_invitenotify', 'ircv3_labeledresponse', 'ircv3_msgid', 'ircv3_servertime',
+    'chanhistory', 'namesx', 'uhnames', 'setname', 'monitor',
+  ];
+  if (o.tlsPort) modules.push('ssl_gnutls');
+  return `<config format="xml">
+<server name="irc.natter.test" description="natter test server" network="NatterTest">
+<admin name="natter" nick="natter" email="natter@example.invalid">
+<path moduledir="${MODULE_DIR}" configdir="${o.dir}" datadir="${o.dir}" logdir="${o.dir}" runtimedir="${o.dir}">
+<bind address="127.0.0.1" port="${o.port}" type="clients">
+${o.tlsPort ? `<sslprofile name="Clients" provider="gnutls" certfile="${o.certFile}" keyfile="${o.keyFile}" dhfile="" hash="sha256" requestclientcert="no">
+<bind address="127.0.0.1" port="${o.tlsPort}" type="clients" sslprofile="Clients">` : ''}
+<connect allow="*" timeout="60" pingfreq="120" hardsendq="4M" softsendq="1M" recvq="1M" threshold="100000"
+         commandrate="1000000" fakelag="no" localmax="1000" globalmax="1000" maxconnwarn="no" useident="no"
+         resolvehostnames="no" limit="5000" maxchans="100">
+<cidr ipv4clone="32" ipv6clone="128">
+<dns server="127.0.0.1" timeout="1">
+<files motd="${join(o.dir, 'motd.txt')}">
+<channels users="100" opers="100">
+<options prefixquit="Quit: " syntaxhints="no" announcets="yes" hostintopic="yes" pingwarning="15" splitwhois="no"
+         defaultmodes="${o.history ? 'ntH 50:1d' : 'nt'}">
+<security hideserver="" userstats="Pu" customversion="" flatlinks="no" hidesplits="no" hideulines="no" hidebans="no" maxtargets="20">
+<performance quietbursts="yes" softlimit="1024" somaxconn="128" netbuffersize="10240" clonesonconnect="no">
+<whowas groupsize="10" maxgroups="100000" maxkeep="3d">
+<limits maxnick="30" maxchan="64" maxmodes="20" maxident="10" maxhost="64" maxquit="255" maxtopic="307" maxkick="255" maxreal="128" maxgecos="128" maxaway="200">
+<log method="file" type="* -USERINPUT -USEROUTPUT" level="debug" target="${join(o.dir, 'ircd.log')}">
+${modules.map((m) => `<module name="${m}">`).join('\n')}
+<ircv3 accountnotify="yes" awaynotify="yes" extendedjoin="yes">
+<chanhistory bots="yes" maxlines="50" prefixmsg="no">
+`;
+}
+
+/**
+ * Starts InspIRCd on random loopback ports and resolves once the client port accepts connections. Rejects (with the
+ * tail of the server's log) when it cannot start.
+ */
+export async function startInspircd(options?: { tls?: boolean; history?: boolean }): Promise<InspircdServer> {
+  const missing = inspircdUnavailable();
+  if (missing) throw new Error(`InspIRCd unavailable: ${missing}`);
+  const dir = mkdtempSync(join(tmpdir(), 'natter-inspircd-'));
+  const port = await freePort();
+  const tlsPort = options?.tls ? await freePort() : undefined;
+  const cert = options?.tls ? makeCert(dir) : undefined;
+  writeFileSync(join(dir, 'motd.txt'), 'natter test server\n');
+  const confFile = join(dir, 'inspircd.conf');
+  writeFileSync(
+    confFile,
+    config({ dir, port, tlsPort, certFile: cert?.certFile, keyFile: cert?.keyFile, history: options?.history ?? false }),
+  );
+  const outFile = join(dir, 'stdout.log');
+  const logFile = join(dir, 'ircd.log');
+  let child: ChildProcess | undefined;
+  let exited: Promise<void> = Promise.resolve();
+
+  const launch = async (): Promise<void> => {
+    const args = ['--config', confFile, '--nofork', '--nopid'];
+    if (process.getuid?.() === 0) args.push('--runasroot');
+    const proc = spawn(BINARY, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = proc;
+    let gone = false;
+    exited = new Promise((resolve) => proc.once('exit', () => ((gone = true), resolve())));
+    const capture = (chunk: Buffer) => appendFileSync(outFile, chunk);
+    proc.stdout?.on('data', capture);
+    proc.stderr?.on('data', capture);
+    proc.once('error', (e) => appendFileSync(outFile, `spawn error: ${e.message}\n`));
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      if (gone) throw new Error(`inspircd exited while starting (code ${proc.exitCode}):\n${tail(outFile)}\n${tail(logFile)}`);
+      const ok = (await portAccepts(port)) && (!tlsPort || (await portAccepts(tlsPort)));
+      if (ok) return;
+      if (Date.now() > deadline) {
+        proc.kill('SIGKILL');
+        throw new Error(`inspircd did not accept connections within 20 s:\n${tail(outFile)}\n${tail(logFile)}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
+  const halt = async (): Promise<void> => {
+    const proc = child;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    const pid = proc.pid;
+    if (pid === undefined) return;
+    process.kill(pid, 'SIGTERM');
+    const timer = setTimeout(() => {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  try {
+    await launch();
+  } catch (e) {
+    await halt();
+    throw e;
+  }
+
+  const server: InspircdServer = {
+    host: '127.0.0.1',
+    port,
+    tlsPort,
+    caFile: cert?.certFile,
+    fingerprint: cert?.fingerprint,
+    pid: child!.pid!,
+    logTail: () => `${tail(outFile)}\n${tail(logFile)}`,
+    async stop() {
+      await halt();
+      rmSync(dir, { recursive: true, force: true });
+    },
+    async restart() {
+      await halt();
+      // Wait until the old listener is really gone before binding again.
+      for (let i = 0; i < 50 && (await portAccepts(port)); i++) await new Promise((r) => setTimeout(r, 100));
+      await launch();
+      server.pid = child!.pid!;
+    },
+  };
+  return server;
+}
