@@ -214,16 +214,19 @@ export interface EmailSettings {
   smtp_security: 'tls' | 'starttls';
 }
 
+/** An account's keys in the order the example and messages list them: name, protocol, the rest as declared. */
+const accountKeys = (shape: object): string[] => ['name', 'protocol', ...Object.keys(shape).filter((k) => k !== 'name' && k !== 'protocol')];
+
 /** Every key the schema knows, by table; protocol lists include the common account keys. */
 export const CONFIG_KEYS = {
   top: ['ui', 'log', 'accounts'],
   ui: Object.keys(uiShape),
   log: Object.keys(logShape),
-  common: Object.keys({ protocol: true, ...commonAccountShape }),
-  irc: Object.keys(ircShape),
-  xmpp: Object.keys(xmppShape),
-  matrix: Object.keys(matrixShape),
-  email: Object.keys(emailShape),
+  common: accountKeys(commonAccountShape),
+  irc: accountKeys(ircShape),
+  xmpp: accountKeys(xmppShape),
+  matrix: accountKeys(matrixShape),
+  email: accountKeys(emailShape),
 } as const satisfies Record<string, readonly string[]>;
 
 /**
