@@ -24,9 +24,20 @@ const LEADING_CAP = 3;
 /** Cost per candidate character, so that on otherwise equal matches the shorter candidate wins. */
 const LENGTH = 0.01;
 
-const isAlnum = (ch: string) => /[\p{L}\p{N}]/u.test(ch);
-const isLowerLetter = (ch: string) => /\p{Ll}/u.test(ch);
-const isUpperLetter = (ch: string) => /\p{Lu}/u.test(ch);
+// ASCII fast paths: the switcher scores every conversation on every keystroke.
+const isAlnum = (ch: string) => {
+  const c = ch.charCodeAt(0);
+  if (c < 0x80) return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+  return /[\p{L}\p{N}]/u.test(ch);
+};
+const isLowerLetter = (ch: string) => {
+  const c = ch.charCodeAt(0);
+  return c < 0x80 ? c >= 0x61 && c <= 0x7a : /\p{Ll}/u.test(ch);
+};
+const isUpperLetter = (ch: string) => {
+  const c = ch.charCodeAt(0);
+  return c < 0x80 ? c >= 0x41 && c <= 0x5a : /\p{Lu}/u.test(ch);
+};
 
 /** Word-start bonus of each character of the candidate. */
 function boundaries(chars: string[]): number[] {
@@ -50,7 +61,10 @@ export function fuzzyScore(query: string, candidate: string): number | undefined
   const chars = Array.from(candidate);
   const lower = chars.map((ch) => ch.toLowerCase());
   const n = chars.length;
-  if (q.length > n) return undefined;
+  // Cheap rejection first: most candidates do not contain the query as a subsequence at all.
+  let matched = 0;
+  for (let j = 0; j < n && matched < q.length; j++) if (lower[j] === q[matched]) matched++;
+  if (matched < q.length) return undefined;
   const bonus = boundaries(chars);
 
   // Dynamic programming over query characters. score[j]: the best score with the current query character matched at
