@@ -30,6 +30,8 @@ export interface InspircdServer {
   fingerprint?: string;
   /** Stops the server (SIGTERM, then SIGKILL after 5 s) and removes its temp dir. */
   stop(): Promise<void>;
+  /** Stops the server process but keeps its config, so {@link restart} brings it back on the same ports. */
+  down(): Promise<void>;
   /** Stops the server process and starts it again on the same ports with the same config. */
   restart(): Promise<void>;
   /** PID of the running server process. */
@@ -119,7 +121,7 @@ ${o.tlsPort ? `<sslprofile name="Clients" provider="gnutls" certfile="${o.certFi
 <files motd="${join(o.dir, 'motd.txt')}">
 <channels users="100" opers="100">
 <options prefixquit="Quit: " syntaxhints="no" announcets="yes" hostintopic="yes" pingwarning="15" splitwhois="no"
-         defaultmodes="${o.history ? 'ntH 50:1d' : 'nt'}">
+         defaultmodes="${o.history ? 'notH 50:1d' : 'not'}">
 <security hideserver="" userstats="Pu" customversion="" flatlinks="no" hidesplits="no" hideulines="no" hidebans="no" maxtargets="20">
 <performance quietbursts="yes" softlimit="1024" somaxconn="128" netbuffersize="10240" clonesonconnect="no">
 <whowas groupsize="10" maxgroups="100000" maxkeep="3d">
@@ -212,6 +214,9 @@ export async function startInspircd(options?: { tls?: boolean; history?: boolean
     async stop() {
       await halt();
       rmSync(dir, { recursive: true, force: true });
+    },
+    async down() {
+      await halt();
     },
     async restart() {
       await halt();

@@ -52,6 +52,11 @@ export class RawIrcClient {
     this.socket.write(`${line}\r\n`);
   }
 
+  /** Writes bytes as they are (many lines at once, for floods). */
+  write(data: string): void {
+    this.socket.write(data);
+  }
+
   join(channel: string): void {
     this.raw(`JOIN ${channel}`);
   }

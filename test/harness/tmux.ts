@@ -55,6 +55,11 @@ export class TmuxSession {
     this.tmux('resize-window', '-t', this.name, '-x', String(width), '-y', String(height));
   }
 
+  /** PID of the program in the pane. */
+  panePid(): number {
+    return Number(this.tmux('display-message', '-p', '-t', this.name, '#{pane_pid}').trim());
+  }
+
   /** Whether the program in the pane has exited. */
   exited(): boolean {
     return this.tmux('display-message', '-p', '-t', this.name, '#{pane_dead}').trim() === '1';

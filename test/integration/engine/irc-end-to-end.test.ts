@@ -100,7 +100,7 @@ test('a hostile peer cannot reach the terminal: escape sequences arrive sanitize
 
 test('written while the server is down: pending, then delivered exactly once after it restarts', { skip }, async () => {
   const chan = channelOf(alice)!;
-  await server.stop().then(() => undefined, () => undefined);
+  await server.down();
   await waitFor(() => !alice.engine.isOnline('local'), 'alice noticed the server is gone');
   await alice.engine.dispatch({ type: 'send', conversationId: chan.id, body: 'while down one' });
   await alice.engine.dispatch({ type: 'send', conversationId: chan.id, body: 'while down two' });

@@ -1,0 +1,102 @@
+/**
+ * Ingest throughput: messages per second persisted (and announced to the UI) by a natter profile joined to a
+ * channel on a real InspIRCd on loopback, while an independent raw client floods the channel. Also the engine's own
+ * ceiling without a network (events straight into the ingest path).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSession } from '../src/app/open-session.js';
+import { Engine } from '../src/core/engine/engine.js';
+import type { AdapterContext } from '../src/core/contract.js';
+import { silentLogger } from '../src/core/logger.js';
+import { openStore } from '../src/store/open-store.js';
+import { startInspircd } from '../test/harness/inspircd.js';
+import { RawIrcClient } from '../test/harness/raw-irc-client.js';
+import { waitFor } from '../test/harness/wait-for.js';
+
+export async function ircIngest(count = 20_000): Promise<{ perSecond: number; notifications: number; stored: number }> {
+  const server = await startInspircd();
+  const home = mkdtempSync(join(tmpdir(), 'natter-bench-ingest-'));
+  writeFileSync(
+    join(home, 'config.toml'),
+    `[[accounts]]\nname = "bench"\nprotocol = "irc"\nhost = "127.0.0.1"\nport = ${server.port}\ntls = false\nnick = "reader"\nchannels = ["#bench"]\n`,
+    { mode: 0o600 },
+  );
+  const session = await openSession({ env: { ...process.env, NATTER_HOME: home } });
+  const blaster = await RawIrcClient.connect('127.0.0.1', server.port, 'blaster');
+  try {
+    await session.engine.start();
+    blaster.join('#bench');
+    await waitFor(() => session.store.findConversation('bench', '#bench')?.joined, 'natter joined #bench', 30_000);
+    await waitFor(() => blaster.lines.some((l) => /^:reader\S* JOIN/.test(l)), 'blaster saw natter join', 30_000);
+    const conv = session.store.findConversation('bench', '#bench')!;
+    let notifications = 0;
+    session.engine.subscribe((c) => {
+      if (c.timelines.includes(conv.id)) notifications++;
+    });
+    const base = session.store.countMessages(conv.id);
+    let lines = '';
+    for (let i = 0; i < count; i++) lines += `PRIVMSG #bench :bench message ${i} with some ordinary words in it\r\n`;
+    const started = performance.now();
+    blaster.write(lines);
+    await waitFor(() => session.store.countMessages(conv.id) - base >= count, `${count} messages stored`, 300_000, 20);
+    const seconds = (performance.now() - started) / 1000;
+    return { perSecond: count / seconds, notifications, stored: session.store.countMessages(conv.id) - base };
+  } finally {
+    blaster.close();
+    await session.close();
+    await server.stop();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+/** The engine's ceiling: events from an in-process adapter, through sanitizing, dedup and the store. */
+export async function engineIngest(count = 200_000): Promise<{ perSecond: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'natter-bench-engine-'));
+  const store = openStore(dir);
+  let ctx!: AdapterContext;
+  const engine = new Engine({
+    store,
+    log: silentLogger,
+    accounts: [
+      {
+        id: 'mem',
+        protocol: 'irc',
+        enabled: true,
+        config: {},
+        secret: async () => undefined,
+        factory: () => ({
+          protocol: 'irc',
+          capabilities: { edits: false, reactions: false, replies: false, retraction: false, receipts: false, typing: false, history: false, e2ee: false, uploads: false, presence: false, threads: false, messageIds: true },
+          start: async (c) => void (ctx = c),
+          stop: async () => {},
+          send: async () => ({ state: 'sent' }),
+          join: async () => {},
+          leave: async () => {},
+          history: async () => ({ messages: [] }),
+          command: async () => {},
+          normalize: (a) => a.toLowerCase(),
+        }),
+      },
+    ],
+  });
+  await engine.start();
+  const started = performance.now();
+  const chunk = 5000;
+  for (let i = 0; i < count; i += chunk) {
+    for (let j = i; j < i + chunk; j++) {
+      ctx.emit({
+        type: 'message',
+        message: { conversation: { remoteId: `#c${j % 50}`, kind: 'channel' }, senderId: `n${j % 97}`, direction: 'in', kind: 'text', body: `message number ${j} with ordinary words`, remoteId: `id${j}`, sentAt: 1_700_000_000_000 + j },
+      });
+    }
+    engine.drain();
+    await new Promise((r) => setImmediate(r));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await engine.stop();
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+  return { perSecond: count / seconds };
+}
