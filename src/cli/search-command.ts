@@ -35,7 +35,7 @@ export async function searchCommand(opts: { query: string; json?: boolean; accou
       for (const h of hits) {
         const when = new Date(h.message.sentAt).toISOString().replace('T', ' ').slice(0, 16);
         // Bodies in the store are sanitized already; snippets mark matches with U+0002/U+0003, shown as «…».
-        const text = h.snippet.replace(/\u0002/g, '«').replace(/\u0003/g, '»').replace(/\n/g, ' ⏎ ');
+        const text = h.snippet.replaceAll('\u0002', '«').replaceAll('\u0003', '»').replaceAll('\n', ' ⏎ ');
         process.stdout.write(`${when}  ${h.message.accountId}/${h.conversationTitle}  <${h.message.senderName}> ${text}\n`);
       }
     }

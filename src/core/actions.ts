@@ -2,7 +2,7 @@
  * Commands are data: the composer's slash commands and the UI's key bindings parse into these plain objects, which
  * the engine runs. They are serializable so a detached UI can send them over a socket.
  */
-import type { Protocol } from './model.js';
+import type { Protocol, SearchHit } from './model.js';
 
 export type Action =
   | { type: 'send'; conversationId: string; body: string; kind?: 'text' | 'action' | 'notice'; replyTo?: string }
@@ -28,7 +28,7 @@ export type Action =
 
 /** What running an action produced, for the composer's feedback. */
 export type ActionResult =
-  | { ok: true; info?: string; conversationId?: string; search?: import('./model.js').SearchHit[]; help?: HelpEntry[] }
+  | { ok: true; info?: string; conversationId?: string; search?: SearchHit[]; help?: HelpEntry[] }
   | { ok: false; error: string };
 
 export interface HelpEntry {

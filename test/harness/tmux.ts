@@ -46,7 +46,7 @@ export class TmuxSession {
     try {
       await waitFor(() => ok((last = this.screen())), what, timeoutMs, 50);
     } catch (e) {
-      throw new Error(`${(e as Error).message}\n--- screen ---\n${last}\n--------------`);
+      throw new Error(`${(e as Error).message}\n--- screen ---\n${last}\n--------------`, { cause: e });
     }
     return last;
   }
