@@ -6,7 +6,7 @@ import type { AdapterEvent, KeyValue } from '../core/contract.js';
 import { createLogger } from '../core/logger.js';
 import { userMessageOf } from '../core/errors.js';
 import { loadConfig, type AccountConfig } from '../config/load.js';
-import { resolveProfile } from '../config/paths.js';
+import { insecureDirs, resolveProfile } from '../config/paths.js';
 import { accountRuntime, logLevel } from '../app/open-session.js';
 import { probeDns, probeTcp, probeTls, type ProbeResult } from './network-probe.js';
 import { promptHidden } from './prompt-hidden.js';
@@ -59,6 +59,7 @@ export async function doctorCommand(opts: { config?: string; debug?: boolean; ac
   };
   process.stdout.write(config.missing ? `config: ${file} does not exist yet (see config.example.toml)\n` : `config: ${file} is valid\n`);
   for (const w of config.warnings) process.stdout.write(`  ! ${w}\n`);
+  for (const dir of insecureDirs(profile)) process.stdout.write(`  ! ${dir} is readable by other users: chmod 700 ${dir}\n`);
   const accounts = config.accounts.filter((a) => !opts.account || a.name === opts.account);
   if (opts.account && accounts.length === 0) {
     process.stdout.write(`✗ no account named "${opts.account}"\n`);
