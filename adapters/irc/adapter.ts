@@ -357,6 +357,7 @@ export class IrcAdapter implements Adapter {
     const client = this.client;
     if (client && client.connection.connected) {
       const closed = new Promise<void>((resolve) => (this.closedWaiter = resolve));
+      if (this.session) this.session.quitting = true;
       client.quit(clean(reason ?? 'natter'));
       let timer: ReturnType<typeof setTimeout> | undefined;
       const timedOut = await Promise.race([

@@ -1,6 +1,6 @@
 /**
  * IRC case folding per ISUPPORT CASEMAPPING (https://modern.ircdocs.horse/#casemapping-parameter):
- * `ascii` folds A–Z; `rfc1459` also folds []\~ to {}|^ ; `strict-rfc1459` folds []\ but not ~.
+ * `ascii` folds A–Z; `rfc1459` also folds []\^ to {}|~ ; `strict-rfc1459` folds []\ but not ^.
  * Unknown mappings fall back to ascii (servers announcing e.g. rfc7613 still fold ASCII letters).
  */
 export type CaseMapping = 'ascii' | 'rfc1459' | 'strict-rfc1459';

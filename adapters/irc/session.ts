@@ -102,6 +102,8 @@ export class IrcSession {
   channels = new Map<string, ChannelState>();
   batches = new Map<string, BatchState>();
   nickAttempt = 0;
+  /** Set when we sent QUIT ourselves: the server's closing ERROR is then expected, not news. */
+  quitting = false;
   /** Text of the last ERROR line (the reason the server gives for closing the link). */
   serverError?: string;
 

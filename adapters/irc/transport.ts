@@ -6,7 +6,7 @@
  *   tls_fingerprint the leaf certificate must match the pin, checked after the handshake and regardless of whether
  *   the CA validated it (a pinned certificate needs no CA, like weechat's tls_fingerprint).
  * - Lines end at LF (a preceding CR is dropped). Bytes are decoded as UTF-8; a line that is not valid UTF-8 is
- *   decoded as Latin-1 instead (old clients), so no byte sequence can throw.
+ *   decoded as Latin-1 (WHATWG windows-1252) instead (old clients), so no byte sequence can throw.
  * - Lines longer than 64 KiB and unterminated input beyond 1 MiB are discarded (a hostile server must not grow
  *   memory without bound). Exceptions thrown by listeners are caught and logged: garbage never crashes the process.
  */

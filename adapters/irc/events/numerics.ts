@@ -114,7 +114,7 @@ export const numericHandlers: HandlerTable = {
   ERROR: (s, line) => {
     const text = line.params[0] ?? 'closing link';
     s.serverError = text;
-    s.emit({ type: 'notice', level: 'error', text: `server: ${text}` });
+    if (!s.quitting) s.emit({ type: 'notice', level: 'error', text: `server: ${text}` });
     s.emitServerLine(line, text);
   },
   FAIL: onStandardReply('error'),
