@@ -1,0 +1,39 @@
+/**
+ * The root component: creates the shared {@link EngineView} (one engine subscription for the whole UI), provides it
+ * through {@link EngineContext}, and renders the {@link Screen}.
+ */
+import { useEffect, useMemo } from 'react';
+import type { EngineApi } from '../core/engine-api.js';
+import { EngineContext } from './EngineContext.js';
+import { EngineView } from './engine-view.js';
+import { Screen } from './Screen.js';
+import type { SideKeys } from './terminal-input.js';
+
+export interface AppProps {
+  engine: EngineApi;
+  /** Presses Ink cannot deliver (F1, mouse wheel); see terminal-input.ts. */
+  sideKeys?: SideKeys;
+  /** Open the help overlay at start. */
+  showHelp?: boolean;
+  /** Called after the quit action was dispatched, just before the app exits. */
+  onQuit?: () => void;
+}
+
+export function App({ engine, sideKeys, showHelp, onQuit }: AppProps) {
+  const view = useMemo(() => {
+    const v = new EngineView(engine);
+    // Subscribe during the first render so no change between render and effects is missed.
+    v.start();
+    return v;
+  }, [engine]);
+  useEffect(() => {
+    view.start();
+    return () => view.stop();
+  }, [view]);
+  const value = useMemo(() => ({ engine, view }), [engine, view]);
+  return (
+    <EngineContext.Provider value={value}>
+      <Screen sideKeys={sideKeys} showHelp={showHelp === true} onQuit={onQuit} />
+    </EngineContext.Provider>
+  );
+}

@@ -1,0 +1,26 @@
+/** The top row: the conversation title (bold), an encryption marker, and the topic (already sanitized), truncated. */
+import { Box, Text } from 'ink';
+import type { Conversation } from '../core/model.js';
+import { textWidth, truncate } from './wrap.js';
+
+export function Header({ conversation, width }: { conversation: Conversation | undefined; width: number }) {
+  if (!conversation) {
+    return (
+      <Box height={1} width={width}>
+        <Text dimColor>{truncate('natter — no conversation open (/join, /query, Ctrl-K)', width)}</Text>
+      </Box>
+    );
+  }
+  const title = conversation.title || conversation.remoteId;
+  const lock = conversation.encrypted ? ' 🔒' : '';
+  const topic = conversation.topic ? ` — ${conversation.topic.replace(/\s+/g, ' ')}` : '';
+  const head = truncate(`${title}${lock}`, width);
+  return (
+    <Box height={1} width={width}>
+      <Text wrap="truncate-end">
+        <Text bold>{head}</Text>
+        <Text dimColor>{truncate(topic, Math.max(0, width - textWidth(head)))}</Text>
+      </Text>
+    </Box>
+  );
+}

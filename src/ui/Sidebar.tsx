@@ -1,0 +1,35 @@
+/**
+ * The left pane: accounts with their connection state, and under each its conversations with unread and mention
+ * counts; the selected conversation is inverted. Only the rows that fit are rendered; the list scrolls to keep the
+ * selection in view.
+ */
+import { Box } from 'ink';
+import type { SidebarEntry } from './sidebar-order.js';
+import { SidebarAccountRow } from './SidebarAccountRow.js';
+import { SidebarConversationRow } from './SidebarConversationRow.js';
+
+export interface SidebarProps {
+  entries: SidebarEntry[];
+  selectedId: string | undefined;
+  width: number;
+  height: number;
+}
+
+export function Sidebar({ entries, selectedId, width, height }: SidebarProps) {
+  const sel = entries.findIndex((e) => e.type === 'conversation' && e.conversation.id === selectedId);
+  const start = Math.max(0, Math.min(sel - Math.floor(height / 2), entries.length - height));
+  const visible = entries.slice(start, start + height);
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      {visible.map((e) => (
+        <Box key={e.key} height={1} width={width}>
+          {e.type === 'account' ? (
+            <SidebarAccountRow entry={e} width={width} />
+          ) : (
+            <SidebarConversationRow entry={e} width={width} selected={e.conversation.id === selectedId} />
+          )}
+        </Box>
+      ))}
+    </Box>
+  );
+}

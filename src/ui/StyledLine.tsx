@@ -1,0 +1,25 @@
+/** One row of styled spans (an already wrapped timeline line); truncates instead of wrapping as a last resort. */
+import { Text } from 'ink';
+import { inkColor, type UiSpan } from './styles.js';
+
+export function StyledLine({ spans }: { spans: readonly UiSpan[] }) {
+  return (
+    <Text wrap="truncate-end">
+      {spans.map((s, i) => (
+        <Text
+          key={i}
+          bold={s.bold}
+          italic={s.italic}
+          underline={s.underline || s.href !== undefined}
+          strikethrough={s.strike}
+          dimColor={s.dim}
+          inverse={s.inverse}
+          color={s.code ? 'cyan' : inkColor(s.fg)}
+          backgroundColor={inkColor(s.bg)}
+        >
+          {s.text}
+        </Text>
+      ))}
+    </Text>
+  );
+}

@@ -1,0 +1,43 @@
+/**
+ * The centre pane: exactly the rows of the viewport (never the whole conversation), bottom-aligned, with a
+ * "N new messages ↓" hint on the last row while scrolled up and new messages arrived.
+ */
+import { Box, Text } from 'ink';
+import { StyledLine } from './StyledLine.js';
+import type { Viewport } from './timeline-window.js';
+
+export interface TimelineProps {
+  view: Viewport;
+  width: number;
+  height: number;
+  /** Text to show when there is no conversation or no message. */
+  empty?: string;
+}
+
+export function Timeline({ view, width, height, empty }: TimelineProps) {
+  const hint = !view.following && view.newCount > 0;
+  // The hint covers the bottom row rather than pushing the view up: what the user reads stays where it is.
+  const rows = hint && view.lines.length >= height ? view.lines.slice(0, height - 1) : view.lines;
+  const keys = view.keys.slice(0, rows.length);
+  return (
+    <Box flexDirection="column" width={width} height={height} justifyContent="flex-end" overflow="hidden">
+      {rows.length === 0 && empty ? (
+        <Box height={1}>
+          <Text dimColor>{empty}</Text>
+        </Box>
+      ) : null}
+      {rows.map((line, i) => (
+        <Box key={keys[i]} height={1} width={width}>
+          <StyledLine spans={line} />
+        </Box>
+      ))}
+      {hint ? (
+        <Box height={1} width={width} justifyContent="flex-end">
+          <Text color="black" backgroundColor="yellow">
+            {` ${view.newCount} new message${view.newCount === 1 ? '' : 's'} ↓ (End) `}
+          </Text>
+        </Box>
+      ) : null}
+    </Box>
+  );
+}

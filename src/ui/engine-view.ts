@@ -1,0 +1,73 @@
+/**
+ * One subscription to {@link EngineApi.subscribe} shared by every hook of the UI. Each batched {@link ChangeSet} bumps
+ * version counters for the keys it touches (accounts, the conversation list, one timeline, one typing set …); hooks read
+ * through `useSyncExternalStore` and re-read from the engine only when the version of their own key moved, so a message
+ * in one conversation re-reads that timeline and nothing else. One ChangeSet gives one React update for all hooks.
+ */
+import type { ChangeSet, EngineApi } from '../core/engine-api.js';
+
+export type ViewKey =
+  | 'accounts'
+  | 'conversations'
+  | 'status'
+  | `conversation:${string}`
+  | `timeline:${string}`
+  | `typing:${string}`
+  | `members:${string}`;
+
+export class EngineView {
+  private readonly versions = new Map<string, number>();
+  private readonly listeners = new Set<() => void>();
+  private unsubscribe: (() => void) | undefined;
+  /** Bumped on every ChangeSet; keys that a ChangeSet names as "all" (conversations: true) use it. */
+  private epoch = 0;
+
+  constructor(readonly engine: EngineApi) {}
+
+  /** Starts listening to the engine (idempotent). */
+  start(): void {
+    if (this.unsubscribe) return;
+    this.unsubscribe = this.engine.subscribe((changes) => this.apply(changes));
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
+
+  private bump(key: ViewKey): void {
+    this.versions.set(key, (this.versions.get(key) ?? 0) + 1);
+  }
+
+  /** Records what changed and notifies every hook once. */
+  apply(changes: ChangeSet): void {
+    this.epoch++;
+    if (changes.accounts) this.bump('accounts');
+    if (changes.status) this.bump('status');
+    if (changes.conversations === true) {
+      this.bump('conversations');
+      this.allConversationsEpoch = this.epoch;
+    } else if (changes.conversations.length > 0) {
+      this.bump('conversations');
+      for (const id of changes.conversations) this.bump(`conversation:${id}`);
+    }
+    for (const id of changes.timelines) this.bump(`timeline:${id}`);
+    for (const id of changes.typing) this.bump(`typing:${id}`);
+    for (const id of changes.members) this.bump(`members:${id}`);
+    for (const l of [...this.listeners]) l();
+  }
+
+  private allConversationsEpoch = 0;
+
+  /** A number that changes whenever the data behind `key` may have changed. */
+  version(key: ViewKey): number {
+    const own = this.versions.get(key) ?? 0;
+    // A "the whole list changed" notification invalidates every single-conversation key too.
+    return key.startsWith('conversation:') ? own * 1_000_003 + this.allConversationsEpoch : own;
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * Starts the full-screen TUI on a terminal and resolves when the user quits (Ctrl-Q, Ctrl-C or /quit, each of which
+ * first dispatches `{type: 'quit'}` to the engine).
+ *
+ * Rendering: Ink's alternate screen (the shell's screen comes back on exit), at most 30 frames per second, and
+ * incremental rendering (only changed rows are rewritten). SGR mouse reporting is switched on for the wheel while the
+ * TUI runs (only when stdout is a TTY) and off again on exit, also when the process exits abnormally.
+ */
+import { render } from 'ink';
+import type { EngineApi } from '../core/engine-api.js';
+import { App } from './App.js';
+import { filterTerminalInput, mouseOff, mouseOn, type TtyInput } from './terminal-input.js';
+
+export interface RunTuiOptions {
+  /** Defaults to process.stdin. */
+  stdin?: NodeJS.ReadableStream;
+  /** Defaults to process.stdout. */
+  stdout?: NodeJS.WritableStream;
+  /** Open the key binding help overlay at start (first run). */
+  keymapHelp?: boolean;
+}
+
+export async function runTui(engine: EngineApi, options: RunTuiOptions = {}): Promise<void> {
+  const stdout = options.stdout ?? process.stdout;
+  const isTty = (stdout as { isTTY?: boolean }).isTTY === true;
+  const input = filterTerminalInput((options.stdin ?? process.stdin) as TtyInput);
+  const restoreMouse = (): void => {
+    if (isTty) stdout.write(mouseOff);
+  };
+  if (isTty) stdout.write(mouseOn);
+  process.once('exit', restoreMouse);
+  try {
+    const instance = render(<App engine={engine} sideKeys={input.keys} showHelp={options.keymapHelp === true} />, {
+      stdin: input.stdin,
+      stdout,
+      alternateScreen: true,
+      maxFps: 30,
+      incrementalRendering: true,
+      exitOnCtrlC: false,
+    });
+    await instance.waitUntilExit();
+  } finally {
+    process.removeListener('exit', restoreMouse);
+    restoreMouse();
+    input.dispose();
+  }
+}
