@@ -444,7 +444,7 @@ export class IrcAdapter implements Adapter {
     this.wanted.delete(this.normalize(name));
     const s = this.session;
     if (!s?.isChannel(name)) return;
-    if (s.registered && s.channel(name)) this.writeLine(`PART ${name}${reason ? ` :${clean(reason)}` : ''}`);
+    if (s.registered) this.writeLine(`PART ${name}${reason ? ` :${clean(reason)}` : ''}`);
   }
 
   async history(remoteId: string, before: string | undefined, limit: number): Promise<HistoryPage> {

@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connectAdapter } from './setup.js';
+
+test('after an unexpected disconnect: offline with backoff detail, reconnect, rejoin joined channels with keys', async () => {
+  const w = await connectAdapter({ channels: ['#natter'] });
+  try {
+    await w.conn.waitFor(/^JOIN #natter$/);
+    w.conn.send(':alice!u@h JOIN #natter');
+    await w.adapter.join('#keyed', { password: 'sesame' });
+    await w.conn.waitFor(/^JOIN #keyed sesame$/);
+    w.conn.send(':alice!u@h JOIN #keyed');
+    await w.adapter.join('#gone');
+    w.conn.send(':alice!u@h JOIN #gone');
+    await w.adapter.leave('#gone', 'bye');
+    await w.conn.waitFor(/^PART #gone :bye$/);
+    w.conn.send(':alice!u@h PART #gone :bye');
+    await w.ctx.waitFor((e) => e.type === 'conversation' && e.conversation.remoteId === '#gone' && e.conversation.joined === false, 'parted');
+
+    const from = w.ctx.events.length;
+    w.conn.send('ERROR :Closing link: (alice@h) [Killed (oper (test))]');
+    w.conn.close();
+    const offline = await w.ctx.waitFor((e) => e.type === 'connection' && e.state === 'offline', 'offline', 5000, from);
+    assert.match((offline as { detail?: string }).detail ?? '', /^server closed the connection: Closing link.*, retrying in 1 s$/);
+    assert.ok(w.ctx.events.slice(from).some((e) => e.type === 'conversation' && e.conversation.remoteId === '#natter' && e.conversation.joined === false));
+    const second = await w.server.connection(1);
+    await w.ctx.waitFor((e) => e.type === 'connection' && e.state === 'connecting', 'connecting', 5000, from);
+    await w.ctx.waitFor((e) => e.type === 'connection' && e.state === 'online', 'online again', 5000, from);
+    await second.waitFor(/^JOIN #keyed sesame$/);
+    await second.waitFor(/^JOIN #natter$/);
+    await second.sync();
+    assert.ok(!second.frames.some((f) => f.includes('#gone')), 'a parted channel is not rejoined');
+  } finally {
+    await w.stop();
+  }
+});
