@@ -51,9 +51,11 @@ test('start, switch with Ctrl-K, send, see the reply, resize, quit', { skip }, a
   await waitFor(() => peer.lines.some((l) => / JOIN :?#second/.test(l) && l.startsWith(':alice')), 'alice joined #second');
 
   term.keys('C-k');
-  await term.waitForScreen(/second/i, 'the switcher is open');
+  await term.waitForScreen(/Switch to conversation/, 'the switcher is open');
   term.type('second');
+  await term.waitForScreen(/> second/, 'the query is typed');
   term.keys('Enter');
+  await term.waitForScreen((s) => !s.includes('Switch to conversation') && /│#second/.test(s), 'switched to #second');
 
   term.type('hello from the terminal');
   term.keys('Enter');

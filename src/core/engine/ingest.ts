@@ -56,7 +56,8 @@ function findConversation(deps: IngestDeps, accountId: string, remoteId: string)
 
 export function ingestMessage(deps: IngestDeps, accountId: string, m: IncomingMessage): Message | undefined {
   const { store } = deps;
-  const countsUnread = m.direction === 'in' && m.kind !== 'event';
+  // Server windows (MOTD, server notices) show activity but never unread counts or highlights.
+  const countsUnread = m.direction === 'in' && m.kind !== 'event' && m.conversation.kind !== 'server';
   const conv = upsertConversation(deps, accountId, m.conversation, countsUnread && !m.historical);
   const body = sanitizeText(m.body, { multiline: true });
   const spans = m.spans ? sanitizeSpans(m.spans) : undefined;
@@ -88,7 +89,7 @@ export function ingestMessage(deps: IngestDeps, accountId: string, m: IncomingMe
   const senderName = line(m.senderName ?? m.senderId) || '?';
   const self = deps.selfName(accountId);
   const mentionsMe =
-    m.direction === 'in' && m.kind !== 'event' && (m.mentionsMe === true || mentions(body, self));
+    countsUnread && (m.mentionsMe === true || mentions(body, self));
   // Server time + sender + text identifies a message even when a replay re-numbers it or the protocol has no ids.
   const key = m.sentAt !== undefined || !m.remoteId ? dedupKey(m.senderId, sentAt, body) : undefined;
   const result = store.insertMessage({
