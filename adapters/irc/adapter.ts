@@ -163,6 +163,17 @@ export class IrcAdapter implements Adapter {
     client.requestCap(EXTRA_CAPS);
     this.client = client;
     const conn = client.connection;
+    // irc-framework's own handlers index params without checking them (a bare "BATCH" throws). Its listener runs
+    // before ours on the same event, so contain its exceptions here: our handlers must still see every line.
+    const commands = (client as unknown as { command_handler: { dispatch(m: IrcLine): void } }).command_handler;
+    const frameworkDispatch = commands.dispatch.bind(commands);
+    commands.dispatch = (m: IrcLine) => {
+      try {
+        frameworkDispatch(m);
+      } catch (e) {
+        this.log.debug(`irc-framework could not handle ${String(m.command).slice(0, 32)}`, e);
+      }
+    };
     this.rawWrite = conn.write.bind(conn);
     // Every line irc-framework writes (registration, PONG, QUIT, …) passes the flood bucket too.
     conn.write = (data: string, cb?: () => void) => {

@@ -38,6 +38,7 @@ interface Style {
 const plainStyle = (): Style => ({ bold: false, italic: false, underline: false, strike: false, code: false, reverse: false });
 
 // Every control character that starts a formatting code.
+// eslint-disable-next-line no-control-regex -- IRC formatting codes are control characters
 const CODES = /[\x02\x03\x04\x0f\x11\x16\x1d\x1e\x1f]/;
 
 /** True when the text carries at least one formatting code. */

@@ -49,6 +49,7 @@ test('formatting: plain text equals the body with every code removed (random inp
     const s = Array.from({ length: 1 + Math.floor(rnd() * 30) }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join('');
     const r = parseFormatting(s);
     assert.equal(joined(r) || r.plain, r.plain);
+    // eslint-disable-next-line no-control-regex -- IRC formatting codes are control characters
     assert.ok(!/[\x02\x03\x04\x0f\x11\x16\x1d\x1e\x1f]/.test(r.plain), JSON.stringify(s));
   }
 });

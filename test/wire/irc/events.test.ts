@@ -150,6 +150,7 @@ test('CTCP VERSION is answered when ctcp_version is true', async () => {
   const w = await connectAdapter({ ctcp_version: true });
   try {
     w.conn.send(':bob!b@h PRIVMSG alice :\x01VERSION\x01');
+    // eslint-disable-next-line no-control-regex -- CTCP is delimited by 0x01
     const reply = await w.conn.waitFor(/^NOTICE bob :\x01VERSION /);
     assert.match(reply, /natter/);
   } finally {
@@ -174,6 +175,9 @@ test('hostile and malformed input: raw text passes through, nothing crashes, lat
     assert.equal(evil?.body, '\x1b[2J\x1b]52;c;SGVsbG8=\x07owned \u202egnp.exe', 'raw text is passed on unchanged');
     assert.ok(got.some((m) => m.conversation.remoteId === '*' && m.body === 'some unknown numeric'), 'unknown numeric → server conversation');
     assert.ok(got.some((m) => m.body === 'after the garbage'));
+    assert.ok(got.some((m) => m.ext?.ircEvent === 'topic' && m.body === 'bob changed the topic to: topic after the chokers'));
+    assert.ok(w.ctx.logs.some((l) => l.includes('irc-framework could not handle BATCH')), 'irc-framework threw on the bare BATCH');
+    assert.ok(!w.ctx.logs.some((l) => l.includes('error while handling transport event')), 'no exception escaped to the transport');
     assert.ok(got.some((m) => m.body === 'in a batch that never opened' && !m.historical));
     assert.ok(got.some((m) => m.body === 'caf\u00e9\u00ff\u00e2\u201a'), 'invalid UTF-8 decoded as Latin-1 (windows-1252)');
     assert.ok(!got.some((m) => m.body.startsWith('xxxx')), 'overlong line dropped');

@@ -49,6 +49,7 @@ test('ACTION and NOTICE sends use CTCP and NOTICE', async () => {
   const w = await connectAdapter();
   try {
     const a = w.adapter.send(msg('dances', { kind: 'action' }));
+    // eslint-disable-next-line no-control-regex -- CTCP is delimited by 0x01
     const af = await w.conn.waitFor(/PRIVMSG #natter :\x01ACTION dances\x01$/);
     w.conn.send(`@label=${labelOf(af)};msgid=a1 :alice!u@h PRIVMSG #natter :\x01ACTION dances\x01`);
     assert.equal((await a).remoteId, 'a1');
