@@ -54,6 +54,11 @@ export function inspircdUnavailable(): string | undefined {
   return `apt-get install inspircd failed: ${(r.stderr || r.stdout || '').trim().split('\n').slice(-3).join(' | ')}`;
 }
 
+/** The TLS module the Debian build ships (ssl_gnutls in Debian's inspircd 3; ssl_openssl where built). */
+function tlsModule(): 'ssl_gnutls' | 'ssl_openssl' {
+  return existsSync(join(MODULE_DIR, 'm_ssl_gnutls.so')) || !existsSync(join(MODULE_DIR, 'm_ssl_openssl.so')) ? 'ssl_gnutls' : 'ssl_openssl';
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -105,13 +110,13 @@ function config(o: { dir: string; port: number; tlsPort?: number; certFile?: str
     'ircv3_echomessage', 'ircv3_invitenotify', 'ircv3_labeledresponse', 'ircv3_msgid', 'ircv3_servertime',
     'chanhistory', 'namesx', 'uhnames', 'setname', 'monitor',
   ];
-  if (o.tlsPort) modules.push('ssl_gnutls');
+  if (o.tlsPort) modules.push(tlsModule());
   return `<config format="xml">
 <server name="irc.natter.test" description="natter test server" network="NatterTest">
 <admin name="natter" nick="natter" email="natter@example.invalid">
 <path moduledir="${MODULE_DIR}" configdir="${o.dir}" datadir="${o.dir}" logdir="${o.dir}" runtimedir="${o.dir}">
 <bind address="127.0.0.1" port="${o.port}" type="clients">
-${o.tlsPort ? `<sslprofile name="Clients" provider="gnutls" certfile="${o.certFile}" keyfile="${o.keyFile}" dhfile="" hash="sha256" requestclientcert="no">
+${o.tlsPort ? `<sslprofile name="Clients" provider="${tlsModule().replace('ssl_', '')}" certfile="${o.certFile}" keyfile="${o.keyFile}" dhfile="" hash="sha256" requestclientcert="no">
 <bind address="127.0.0.1" port="${o.tlsPort}" type="clients" sslprofile="Clients">` : ''}
 <connect allow="*" timeout="60" pingfreq="120" hardsendq="4M" softsendq="1M" recvq="1M" threshold="100000"
          commandrate="1000000" fakelag="no" localmax="1000" globalmax="1000" maxconnwarn="no" useident="no"
@@ -160,6 +165,18 @@ export async function startInspircd(options?: { tls?: boolean; history?: boolean
     if (process.getuid?.() === 0) args.push('--runasroot');
     const proc = spawn(BINARY, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
+    // Never leave a server behind when the test process ends without calling stop() (crash, timeout).
+    const reap = () => {
+      if (proc.exitCode === null && proc.signalCode === null && proc.pid !== undefined) {
+        try {
+          process.kill(proc.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    };
+    process.once('exit', reap);
+    proc.once('exit', () => process.removeListener('exit', reap));
     let gone = false;
     exited = new Promise((resolve) => proc.once('exit', () => ((gone = true), resolve())));
     const capture = (chunk: Buffer) => appendFileSync(outFile, chunk);
