@@ -77,6 +77,8 @@ export class IrcAdapter implements Adapter {
   private welcomeTimer?: ReturnType<typeof setTimeout>;
   private closedWaiter?: () => void;
   private lastState?: ConnectionState;
+  /** When we last sent +typing=active, per folded conversation. */
+  private readonly typingSent = new Map<string, number>();
 
   async start(ctx: AdapterContext): Promise<void> {
     this.ctx = ctx;
@@ -238,8 +240,12 @@ export class IrcAdapter implements Adapter {
     const s = this.session!;
     const history = s.offered.has('draft/chathistory') || s.offered.has('chathistory') || s.isupport.has('CHATHISTORY');
     const channelLen = Math.min(50, Number(s.isupport.get('CHANNELLEN')) || 50);
+    // Client-only tags such as +typing need message-tags and must not be denied by ISUPPORT CLIENTTAGDENY.
+    const deny = (s.isupport.get('CLIENTTAGDENY') ?? '').split(',');
+    const typingDenied = deny.includes('typing') || (deny.includes('*') && !deny.includes('-typing'));
     this.capabilities = {
       ...baseCapabilities(),
+      typing: s.caps.has('message-tags') && !typingDenied,
       history,
       presence: s.caps.has('away-notify'),
       messageIds: s.caps.has('message-tags'),
@@ -337,6 +343,7 @@ export class IrcAdapter implements Adapter {
     this.bucket.clear();
     this.out.dropAll('the connection was lost before the server confirmed the message');
     this.hist.dropAll('the connection was lost');
+    this.typingSent.clear();
     if (s) {
       for (const ch of s.channels.values()) {
         this.emit({ type: 'conversation', conversation: { remoteId: ch.name, kind: 'channel', joined: false } });
@@ -384,7 +391,7 @@ export class IrcAdapter implements Adapter {
       if (client) (client.connection as unknown as { transport?: { disposeSocket(): void } }).transport?.disposeSocket();
       this.out.dropAll('disconnected');
       this.hist.dropAll('disconnected');
-      if (this.lastState !== 'offline' || this.lastState === undefined) this.emitConnection('offline', 'disconnected');
+      this.emitConnection('offline', 'disconnected');
     }
     this.client = undefined;
   }
@@ -521,6 +528,28 @@ export class IrcAdapter implements Adapter {
         return;
       default:
         this.writeLine(`${name.toUpperCase()}${a.length ? ` ${a.join(' ')}` : ''}`);
+    }
+  }
+
+  /**
+   * Sends `+typing=active` at most every 3 s per conversation while the user types, and `+typing=done` once when
+   * they stop (https://ircv3.net/specs/client-tags/typing). A no-op when the server does not take client tags.
+   */
+  async setTyping(conversationRemoteId: string, active: boolean): Promise<void> {
+    const s = this.session;
+    if (!s?.welcomed || !this.capabilities.typing) return;
+    const target = clean(conversationRemoteId).trim();
+    if (!target || /[\s,]/.test(target) || target === '*') return;
+    const key = this.normalize(target);
+    const now = this.ctx!.now();
+    const last = this.typingSent.get(key);
+    if (active) {
+      if (last !== undefined && now - last < 3000) return;
+      this.typingSent.set(key, now);
+      this.writeLine(`@+typing=active TAGMSG ${target}`);
+    } else if (last !== undefined) {
+      this.typingSent.delete(key);
+      this.writeLine(`@+typing=done TAGMSG ${target}`);
     }
   }
 

@@ -10,6 +10,7 @@ import { nickHandlers } from './nick.js';
 import { defaultNumeric, numericHandlers } from './numerics.js';
 import { topicHandlers } from './topic.js';
 import type { HandlerTable } from './types.js';
+import { typingHandlers } from './typing.js';
 
 const table: HandlerTable = {
   ...numericHandlers,
@@ -21,6 +22,7 @@ const table: HandlerTable = {
   ...modeHandlers,
   ...batchHandlers,
   ...awayHandlers,
+  ...typingHandlers,
 };
 
 export function dispatch(session: IrcSession, line: IrcLine): void {

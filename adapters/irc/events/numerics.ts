@@ -130,7 +130,6 @@ export const numericHandlers: HandlerTable = {
   CAP: () => {},
   AUTHENTICATE: () => {},
   ACK: () => {},
-  TAGMSG: () => {},
 };
 
 for (const n of SEND_ERRORS) numericHandlers[n] = onSendError;

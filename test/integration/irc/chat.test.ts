@@ -88,3 +88,12 @@ test('topic, mode and away travel to the other side', { skip }, async () => {
   await bob.adapter.command('away', ['lunch']);
   await alice.ctx.waitFor((e) => e.type === 'presence' && e.senderId === 'bob' && e.away, 'away-notify', 10_000);
 });
+
+test('typing: +typing client tags reach the other side through InspIRCd', { skip }, async () => {
+  assert.equal(alice.adapter.capabilities.typing, true);
+  const from = bob.ctx.events.length;
+  await alice.adapter.setTyping!('#natter', true);
+  await bob.ctx.waitFor((e) => e.type === 'typing' && e.senderId === 'alice' && e.active && e.conversationRemoteId === '#natter', 'typing active', 10_000, from);
+  await alice.adapter.setTyping!('#natter', false);
+  await bob.ctx.waitFor((e) => e.type === 'typing' && e.senderId === 'alice' && !e.active, 'typing done', 10_000, from);
+});

@@ -34,3 +34,33 @@ test('after an unexpected disconnect: offline with backoff detail, reconnect, re
     await w.stop();
   }
 });
+
+test('backoff grows across quick reconnects and resets after a stable connection', async () => {
+  const w = await connectAdapter();
+  try {
+    let now = 5_000_000;
+    w.ctx.now = () => now;
+    const detailOf = async (from: number) =>
+      ((await w.ctx.waitFor((e) => e.type === 'connection' && e.state === 'offline', 'offline', 5000, from)) as { detail?: string }).detail ?? '';
+    const onlineAfter = (from: number) => w.ctx.waitFor((e) => e.type === 'connection' && e.state === 'online', 'online', 5000, from);
+
+    // The first connection came online before the fake clock was installed; treat it as short-lived too.
+    let from = w.ctx.events.length;
+    w.conn.close();
+    assert.match(await detailOf(from), /retrying in 1 s$/);
+    await onlineAfter(from);
+    // Dropped again after 5 s online: not stable, so the next delay doubles.
+    now += 5_000;
+    from = w.ctx.events.length;
+    (await w.server.connection(1)).close();
+    assert.match(await detailOf(from), /retrying in 2 s$/);
+    await onlineAfter(from);
+    // Dropped after 40 s online: stable, so backoff starts over at 1 s.
+    now += 40_000;
+    from = w.ctx.events.length;
+    (await w.server.connection(2)).close();
+    assert.match(await detailOf(from), /retrying in 1 s$/);
+  } finally {
+    await w.stop();
+  }
+});

@@ -21,7 +21,7 @@ test('requests the IRCv3 caps the server offers, goes online and joins configure
     await w.conn.waitFor(/^JOIN #natter$/);
     assert.equal(w.adapter.capabilities.messageIds, true);
     assert.equal(w.adapter.capabilities.history, false);
-    assert.equal(w.adapter.capabilities.typing, false);
+    assert.equal(w.adapter.capabilities.typing, true, 'message-tags acked → +typing');
     // 512 - CRLF - ":alice!u@h " - "PRIVMSG <50-byte target> :"
     assert.equal(w.adapter.capabilities.maxBodyBytes, 512 - 2 - ':alice!u@h '.length - `PRIVMSG ${'#'.padEnd(50, 'x')} :`.length);
     const states = w.ctx.ofType('connection').map((e) => e.state);
