@@ -267,7 +267,9 @@ export class IrcAdapter implements Adapter {
     const prefix = utf8Length(`:${nick}!${user}@${host} `);
     const command = utf8Length(`${kind === 'notice' ? 'NOTICE' : 'PRIVMSG'} ${target} :`);
     const wrapper = kind === 'action' ? utf8Length(ctcp('ACTION', ' ')) - 1 : 0;
-    return IRC_LINE_BYTES - 2 - prefix - command - wrapper;
+    // ISUPPORT LINELEN (https://modern.ircdocs.horse/#linelen-parameter) may raise the 512-byte default.
+    const lineLen = Math.max(IRC_LINE_BYTES, Number(s?.isupport.get('LINELEN')) || IRC_LINE_BYTES);
+    return lineLen - 2 - prefix - command - wrapper;
   }
 
   private onRegistered(): void {

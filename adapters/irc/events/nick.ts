@@ -7,10 +7,6 @@ function onNick(s: IrcSession, line: IrcLine): void {
   const from = line.nick;
   if (!to || !from) return;
   const self = s.isSelf(from);
-  if (self) {
-    s.nick = to;
-    s.hooks.nickChanged(to);
-  }
   const fromKey = s.fold(from);
   for (const ch of s.channels.values()) {
     const m = ch.members.get(fromKey);
@@ -21,6 +17,11 @@ function onNick(s: IrcSession, line: IrcLine): void {
     }
     s.emit({ type: 'members', conversationRemoteId: ch.name, rename: { from, to } });
     s.emitEvent(line, ch.name, from, `${from} is now known as ${to}`, 'nick', { newNick: to });
+  }
+  // Only now: the event lines above are still attributed to the old (own) nick.
+  if (self) {
+    s.nick = to;
+    s.hooks.nickChanged(to);
   }
 }
 

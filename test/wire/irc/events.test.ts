@@ -221,3 +221,24 @@ test('normalize() follows the server CASEMAPPING', async () => {
     await r.stop();
   }
 });
+
+test('own nick change: members rename, event line, and a connection event with the new self', async () => {
+  const w = await connectAdapter();
+  try {
+    await joined(w);
+    const from = w.ctx.events.length;
+    w.conn.send(':alice!u@h NICK alice2');
+    const c = await w.ctx.waitFor((e) => e.type === 'connection' && e.self === 'alice2', 'new self', 5000, from);
+    assert.equal(c.type === 'connection' && c.state, 'online');
+    await w.ctx.waitFor((e) => e.type === 'members' && e.rename?.to === 'alice2', 'rename', 5000, from);
+    const line = messages(w, from).find((m) => m.ext?.ircEvent === 'nick');
+    assert.equal(line?.body, 'alice is now known as alice2');
+    assert.equal(line?.direction, 'out');
+    // Messages from the new nick are now our own.
+    w.conn.send('@msgid=z :alice2!u@h PRIVMSG bob :hi from the new nick');
+    const m = await w.ctx.waitFor((e) => e.type === 'message' && e.message.remoteId === 'z', 'echo from new nick', 5000, from);
+    assert.equal(m.type === 'message' && m.message.direction, 'out');
+  } finally {
+    await w.stop();
+  }
+});
