@@ -1,7 +1,7 @@
 /**
  * Time to first frame and RSS after start, measured the way a person sees it: natter in a real terminal (tmux),
  * from launch until the sidebar is on screen. The baseline is a bare `node -e 0` measured the same way (it prints
- * a word), so the polling cost is in both figures.
+ * a word and stays a moment, so tmux surely shows it), so the polling cost is in both figures.
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

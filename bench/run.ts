@@ -12,27 +12,36 @@ import { fmt } from './stats.js';
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const want = new Set(process.argv.slice(2));
 const on = (name: string) => want.size === 0 || want.has(name);
+/** Runs one section; a failure is printed and the others still run. */
+async function section(name: string, run: () => Promise<void> | void): Promise<void> {
+  if (!on(name)) return;
+  try {
+    await run();
+  } catch (error) {
+    out(`${name}: failed — ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  }
+}
 
 out(`natter benchmarks — Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
 const { home, generatedIn } = benchProfile(out);
 out(`profile: ${PROFILE.conversations} conversations, ${PROFILE.messages.toLocaleString('en')} messages${generatedIn ? ` (generated in ${fmt(generatedIn / 1000)} s, ${fmt(PROFILE.messages / (generatedIn / 1000), 0)} msg/s)` : ' (cached)'}`);
 
-if (on('first-frame')) {
+await section('first-frame', async () => {
   const f = await firstFrame(home);
   out(`first frame:        ${fmt(f.firstFrameMs, 0)} ms   (bare node -e 0: ${fmt(f.baselineMs, 0)} ms; ratio ${fmt(f.firstFrameMs / f.baselineMs, 2)}×, target ≤ 3×)`);
   out(`RSS after start:    ${fmt(f.rssMb)} MB   (target < 120 MB)`);
-}
-if (on('keystroke')) {
+});
+await section('keystroke', async () => {
   const k = await keystrokeLatency(home);
   out(`keystroke→frame:    p50 ${fmt(k.p50)} ms, p99 ${fmt(k.p99)} ms while ${k.rate} msg/s arrive   (target p99 < 16 ms)`);
-}
-if (on('ingest')) {
+});
+await section('ingest', async () => {
   const e = await engineIngest();
   out(`ingest (engine):    ${fmt(e.perSecond, 0)} msg/s persisted, no network`);
   const i = await ircIngest();
   out(`ingest (InspIRCd):  ${fmt(i.perSecond, 0)} msg/s persisted and announced (${i.stored} messages, ${i.notifications} UI notifications)   (target > 20,000)`);
-}
-if (on('search')) {
+});
+await section('search', () => {
   const s = searchLatency(home);
   out(`search (FTS5):      p50 ${fmt(s.p50, 2)} ms, p99 ${fmt(s.p99, 2)} ms over 1M messages   (target p50 < 20 ms)`);
-}
+});
