@@ -117,6 +117,10 @@ export class IrcAdapter implements Adapter {
       batchStarted: (b: BatchState) => this.hist.batchStarted(b.id, b.type, b.params, b.label),
       historyFailed: (label) => this.hist.failed(label),
       batchEnded: (b: BatchState) => this.hist.batchEnded(b.id),
+      joined: (name) => {
+        const key = this.normalize(name);
+        if (!this.wanted.has(key)) this.wanted.set(key, { name });
+      },
       left: (name) => this.wanted.delete(this.normalize(name)),
       nickChanged: () => {
         if (this.session?.welcomed) this.emitConnection('online');

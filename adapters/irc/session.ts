@@ -72,6 +72,8 @@ export interface SessionHooks {
   historyFailed(label: string | undefined): boolean;
   /** A batch ended. */
   batchEnded(batch: BatchState): void;
+  /** We joined a channel (by any means, e.g. /raw JOIN or a server-forced join): rejoin it after a reconnect. */
+  joined(channel: string): void;
   /** We left a channel (PART or KICK): do not rejoin it after a reconnect. */
   left(channel: string): void;
   /** Own nick changed after registration. */

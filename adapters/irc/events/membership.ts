@@ -16,6 +16,7 @@ function onJoin(s: IrcSession, line: IrcLine): void {
     if (!s.host && line.hostname) s.host = line.hostname;
     s.channels.set(s.fold(name), { name, members: new Map() });
     s.emit({ type: 'conversation', conversation: { remoteId: name, kind: 'channel', title: name, joined: true } });
+    s.hooks.joined(name);
   } else {
     const ch = s.channel(name);
     if (ch) {

@@ -16,6 +16,9 @@ test('after an unexpected disconnect: offline with backoff detail, reconnect, re
     await w.conn.waitFor(/^PART #gone :bye$/);
     w.conn.send(':alice!u@h PART #gone :bye');
     await w.ctx.waitFor((e) => e.type === 'conversation' && e.conversation.remoteId === '#gone' && e.conversation.joined === false, 'parted');
+    // A join the adapter did not ask for (server-forced, or /raw JOIN) is rejoined too.
+    w.conn.send(':alice!u@h JOIN #forced');
+    await w.ctx.waitFor((e) => e.type === 'conversation' && e.conversation.remoteId === '#forced' && e.conversation.joined === true, 'forced join');
 
     const from = w.ctx.events.length;
     w.conn.send('ERROR :Closing link: (alice@h) [Killed (oper (test))]');
@@ -27,7 +30,7 @@ test('after an unexpected disconnect: offline with backoff detail, reconnect, re
     await w.ctx.waitFor((e) => e.type === 'connection' && e.state === 'connecting', 'connecting', 5000, from);
     await w.ctx.waitFor((e) => e.type === 'connection' && e.state === 'online', 'online again', 5000, from);
     await second.waitFor(/^JOIN #keyed sesame$/);
-    await second.waitFor(/^JOIN #natter$/);
+    await second.waitFor(/^JOIN #natter,#forced$/);
     await second.sync();
     assert.ok(!second.frames.some((f) => f.includes('#gone')), 'a parted channel is not rejoined');
   } finally {
