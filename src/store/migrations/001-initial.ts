@@ -70,7 +70,7 @@ export function up(db: DatabaseSync): void {
     -- Unread/mention recount after markRead: covering, and only over rows that count.
     CREATE INDEX messages_unread ON messages (conversation_id, seq, mentions_me) WHERE counts_unread = 1;
     -- The outbox is small: index only pending rows.
-    CREATE INDEX messages_pending ON messages (conversation_id, seq) WHERE delivery = 'pending';
+    CREATE INDEX messages_pending ON messages (direction, seq) WHERE delivery = 'pending';
 
     CREATE TABLE reactions (
       message_id TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
