@@ -21,6 +21,7 @@ import { registerSecret, silentLogger, type Logger } from '../../src/core/logger
 import type { ConnectionState } from '../../src/core/model.js';
 import { foldCase } from './casemapping.js';
 import { describeClose } from './close-reason.js';
+import { runCommand } from './commands.js';
 import { ctcp } from './ctcp.js';
 import { dispatch } from './events/index.js';
 import { FloodBucket } from './flood.js';
@@ -486,55 +487,7 @@ export class IrcAdapter implements Adapter {
   async command(name: string, args: string[], conversationRemoteId?: string): Promise<void> {
     const s = this.session;
     if (!s?.registered) throw new CommandError('not connected to the IRC server');
-    const a = args.map(clean);
-    const here = conversationRemoteId ? clean(conversationRemoteId) : undefined;
-    const channelArg = () => (a[0] && s.isChannel(a[0]) ? a.shift()! : here);
-    const trailing = (words: string[]) => (words.length ? ` :${words.join(' ')}` : '');
-    switch (name.toLowerCase()) {
-      case 'nick':
-        if (!a[0]) throw new CommandError('usage: /nick <new nick>');
-        this.writeLine(`NICK ${a[0]}`);
-        return;
-      case 'topic': {
-        const ch = channelArg();
-        if (!ch) throw new CommandError('usage: /topic [#channel] [new topic]');
-        this.writeLine(a.length ? `TOPIC ${ch} :${a.join(' ')}` : `TOPIC ${ch}`);
-        return;
-      }
-      case 'raw':
-      case 'quote':
-        if (!a.length) throw new CommandError('usage: /raw <IRC line>');
-        this.writeLine(a.join(' '));
-        return;
-      case 'whois':
-        if (!a[0]) throw new CommandError('usage: /whois <nick>');
-        this.writeLine(`WHOIS ${a[0]}`);
-        return;
-      case 'mode': {
-        const target = a[0] && !/^[+-]/.test(a[0]) ? a.shift()! : (here ?? s.nick);
-        this.writeLine(`MODE ${target}${a.length ? ` ${a.join(' ')}` : ''}`);
-        return;
-      }
-      case 'kick': {
-        const ch = channelArg();
-        const nick = a.shift();
-        if (!ch || !nick) throw new CommandError('usage: /kick [#channel] <nick> [reason]');
-        this.writeLine(`KICK ${ch} ${nick}${trailing(a)}`);
-        return;
-      }
-      case 'invite': {
-        const nick = a.shift();
-        const ch = a[0] ?? here;
-        if (!nick || !ch) throw new CommandError('usage: /invite <nick> [#channel]');
-        this.writeLine(`INVITE ${nick} ${ch}`);
-        return;
-      }
-      case 'away':
-        this.writeLine(a.length ? `AWAY :${a.join(' ')}` : 'AWAY');
-        return;
-      default:
-        this.writeLine(`${name.toUpperCase()}${a.length ? ` ${a.join(' ')}` : ''}`);
-    }
+    runCommand(s, (line) => this.writeLine(line), name, args.map(clean), conversationRemoteId ? clean(conversationRemoteId) : undefined);
   }
 
   /**
