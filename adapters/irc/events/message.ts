@@ -8,7 +8,7 @@ import { parseFormatting } from '../formatting.js';
 import { SERVER_CONVERSATION, type IrcLine, type IrcSession } from '../session.js';
 import type { HandlerTable } from './types.js';
 
-const VERSION = 'natter (https://github.com/natter) on irc-framework';
+const VERSION = 'natter (terminal messenger, irc-framework 4)';
 
 /** A prefix without `!user@host` that looks like a host name is a server, not a user. */
 export function fromServer(session: IrcSession, line: IrcLine): boolean {
