@@ -6,7 +6,7 @@
  * fails if the lock exists), so a reader never sees an empty lock. A lock whose PID is dead, or that was written before
  * the last reboot, is stale and taken over.
  */
-import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProfileLockedError } from '../core/errors.js';
 
@@ -83,11 +83,12 @@ function tryCreate(file: string, content: string): boolean {
 }
 
 /**
- * Takes the profile lock of `dataDir` (which must exist). Throws {@link ProfileLockedError} when a live process holds
+ * Takes the profile lock of `dataDir` (created with mode 0700 if missing). Throws {@link ProfileLockedError} when a live process holds
  * it — including this very process, so a second acquisition in one process fails too. The lock is removed by
  * `release()` and, best effort, when the process exits normally (`process.on('exit')`; signals are the app's job).
  */
 export function acquireProfileLock(dataDir: string): ProfileLock {
+  if (mkdirSync(dataDir, { recursive: true, mode: 0o700 }) !== undefined) chmodSync(dataDir, 0o700);
   const file = join(dataDir, LOCK_FILE);
   const boot = bootId();
   const content = `${process.pid}\n${boot}\n`;

@@ -24,6 +24,18 @@ test('the lock file holds our PID, mode 0600, and is removed on release', () => 
   lock.release(); // idempotent
 });
 
+test('a missing profile directory is created 0700', () => {
+  const dir = join(tempDir(), 'new', 'profile');
+  const old = process.umask(0);
+  try {
+    const lock = acquireProfileLock(dir);
+    assert.equal(statSync(dir).mode & 0o777, 0o700);
+    lock.release();
+  } finally {
+    process.umask(old);
+  }
+});
+
 test('a second acquisition (same process) fails with a clear ProfileLockedError until released', () => {
   const dir = tempDir();
   const first = acquireProfileLock(dir);

@@ -72,6 +72,21 @@ test('read-only: reads and searches while a writer holds the profile, and refuse
   writer.close();
 });
 
+test('read-only: works after the writer closed (no -wal/-shm yet), files stay 0600', () => {
+  const dir = join(tempDir(), 'p');
+  const writer = openStore(dir);
+  writer.upsertAccount({ id: 'a', protocol: 'irc' });
+  const c = writer.upsertConversation({ accountId: 'a', remoteId: '#x', key: '#x', kind: 'channel' });
+  put(writer, msg(c.id, { accountId: 'a', body: 'closed profile' }));
+  writer.close();
+  const db = join(dir, 'natter.db');
+  assert.equal(existsSync(`${db}-wal`), false, 'a clean close removes the WAL');
+  const reader = openStore(dir, { readOnly: true });
+  assert.equal(reader.search('closed').length, 1);
+  for (const f of [db, `${db}-wal`, `${db}-shm`]) if (existsSync(f)) assert.equal(mode(f), 0o600, f);
+  reader.close();
+});
+
 test('read-only: a missing profile is a NatterError and nothing is created', () => {
   const dir = join(tempDir(), 'absent');
   assert.throws(() => openStore(dir, { readOnly: true }), (e: unknown) => e instanceof NatterError && /no natter profile/.test(e.message));
