@@ -64,8 +64,9 @@ export function openStore(dataDir: string, options: OpenStoreOptions = {}): Stor
     db.exec('PRAGMA foreign_keys = ON');
     db.exec('PRAGMA busy_timeout = 5000');
     db.exec('PRAGMA temp_store = MEMORY');
-    // 32 MiB of page cache: the unique local-id index takes random inserts; a small cache makes ingest IO-bound.
-    db.exec('PRAGMA cache_size = -32768');
+    // Up to 64 MiB of page cache (allocated as used): batched ingest into a profile of a million messages touches six
+    // b-trees per row; with the 2 MiB default it is bound by page reads (measured: +15% at 32 MiB → 128 MiB).
+    db.exec('PRAGMA cache_size = -65536');
     registerFunctions(db);
     migrate(db, { path, ...(log ? { log } : {}) });
   } catch (error) {
