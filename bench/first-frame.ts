@@ -37,7 +37,7 @@ export async function firstFrame(home: string, runs = 5): Promise<{ baselineMs: 
   const natter: number[] = [];
   const rss: number[] = [];
   for (let i = 0; i < runs; i++) {
-    base.push((await timeToScreen([process.execPath, '-e', 'process.stdout.write("node-ready")'], {}, (s) => s.includes('node-ready'))).ms);
+    base.push((await timeToScreen([process.execPath, '-e', 'process.stdout.write("node-ready"); setTimeout(() => {}, 2000)'], {}, (s) => s.includes('node-ready'))).ms);
     const r = await timeToScreen(
       [process.execPath, join(repo, 'bin', 'natter.js')],
       { NATTER_HOME: home, TERM: 'xterm-256color', LANG: 'C.UTF-8' },

@@ -9,7 +9,7 @@ import { openStore } from '../src/store/open-store.js';
 import { generateProfile } from '../src/store/testing/generate-profile.js';
 
 export const PROFILE = { conversations: 200, messages: 1_000_000 };
-const VERSION = 'v1';
+const VERSION = 'v2';
 
 export function benchProfile(log: (s: string) => void): { home: string; generatedIn?: number } {
   const home = join(tmpdir(), `natter-bench-${VERSION}-${PROFILE.conversations}-${PROFILE.messages}`);

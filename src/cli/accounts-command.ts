@@ -5,6 +5,7 @@ import { loadConfig } from '../config/load.js';
 import { resolveProfile } from '../config/paths.js';
 import type { Account } from '../core/model.js';
 import { openStore } from '../store/open-store.js';
+import { profileLockHolder } from '../store/lock.js';
 
 function address(settings: Record<string, unknown>, protocol: string): string {
   const s = (k: string) => (typeof settings[k] === 'string' || typeof settings[k] === 'number' ? String(settings[k]) : '');
@@ -32,13 +33,16 @@ export async function accountsCommand(opts: { config?: string; json?: boolean })
       store.close();
     }
   }
+  // A state is only live while a natter holds the profile; otherwise the last one written is history.
+  const running = profileLockHolder(profile.dataDir) !== undefined;
+  const live = (a: Account | undefined) => (a && (running || a.state === 'error') ? a : undefined);
   const rows = config.accounts.map((a) => ({
     name: a.name,
     protocol: a.protocol,
     address: address(a.settings, a.protocol),
     enabled: a.enabled,
-    state: states.get(a.name)?.state ?? 'never connected',
-    detail: states.get(a.name)?.detail ?? '',
+    state: live(states.get(a.name))?.state ?? (states.has(a.name) ? 'offline (natter is not running)' : 'never connected'),
+    detail: live(states.get(a.name))?.detail ?? '',
   }));
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);

@@ -130,3 +130,12 @@ export function acquireProfileLock(dataDir: string): ProfileLock {
   process.on('exit', release);
   return { release };
 }
+
+/** The PID of the live natter holding the profile lock, or undefined when none does (no lock, or a stale one). */
+export function profileLockHolder(dataDir: string): number | undefined {
+  const owner = readOwner(join(dataDir, LOCK_FILE));
+  if (!owner || owner.pid <= 0) return undefined;
+  const boot = bootId();
+  const sameBoot = owner.boot === '' || boot === '' || owner.boot === boot;
+  return sameBoot && alive(owner.pid) ? owner.pid : undefined;
+}
