@@ -107,6 +107,8 @@ export const sql = {
   /** OR REPLACE: if the new id is already listed (a stale entry), the renamed row wins. */
   renameMember: `UPDATE OR REPLACE members SET member_id = :to, name = CASE WHEN name = :from THEN :to ELSE name END
     WHERE member_id = :from AND conversation_id IN (SELECT id FROM conversations WHERE account_id = :account)`,
+  setMemberAway: `UPDATE members SET away = :away
+    WHERE member_id = :member AND away IS NOT :away AND conversation_id IN (SELECT id FROM conversations WHERE account_id = :account)`,
   listMembers: `SELECT member_id, name, role, badge, away, account FROM members WHERE conversation_id = ?
     ORDER BY ${roleRank}, natter_fold(name), name`,
 

@@ -360,6 +360,14 @@ export class SqliteStore implements Store {
     });
   }
 
+  setMemberAway(accountId: string, memberId: string, away: boolean): string[] {
+    return this.atomic(() => {
+      const ids = (this.stmt(sql.memberConversations).all(memberId, accountId) as Array<{ id: string }>).map((r) => r.id);
+      if (ids.length > 0) this.stmt(sql.setMemberAway).run({ member: memberId, away: away ? 1 : 0, account: accountId });
+      return ids;
+    });
+  }
+
   listMembers(conversationId: string): Participant[] {
     return (this.stmt(sql.listMembers).all(conversationId) as unknown as MemberRow[]).map(memberFromRow);
   }

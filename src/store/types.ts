@@ -120,6 +120,8 @@ export interface Store {
   upsertMember(conversationId: string, member: Participant): void;
   removeMember(conversationId: string, memberId: string): void;
   renameMember(accountId: string, from: string, to: string): string[];
+  /** Marks a participant away or back in all of the account's conversations; returns the conversations they are in. */
+  setMemberAway(accountId: string, memberId: string, away: boolean): string[];
   listMembers(conversationId: string): Participant[];
 
   /** Full-text search (FTS5) over all accounts; newest first. */

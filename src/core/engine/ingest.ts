@@ -208,15 +208,7 @@ export function applyEvent(deps: IngestDeps, accountId: string, event: AdapterEv
       return;
     }
     case 'presence':
-      // Presence lands on every member row of that participant in the account's conversations.
-      for (const conv of store.listConversations({ includeClosed: true })) {
-        if (conv.accountId !== accountId) continue;
-        const member = store.listMembers(conv.id).find((p) => p.id === event.senderId);
-        if (member && member.away !== event.away) {
-          store.upsertMember(conv.id, { ...member, away: event.away });
-          changes.members(conv.id);
-        }
-      }
+      for (const id of store.setMemberAway(accountId, sanitizeText(event.senderId), event.away)) changes.members(id);
       return;
     case 'notice':
       deps.onNotice(event.level, sanitizeText(event.text));

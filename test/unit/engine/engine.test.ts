@@ -328,3 +328,14 @@ test('actions that need a connection say so in plain words', async () => {
   assert.equal(unknown.ok, false);
   r.store.close();
 });
+
+test('presence (away-notify) marks the member away in every conversation of the account', async () => {
+  const r = await rig();
+  r.adapter.online();
+  const conv = channel(r);
+  r.adapter.emit({ type: 'members', conversationRemoteId: '#natter', replace: [{ id: 'bob', name: 'bob', role: 'member' }] });
+  r.adapter.emit({ type: 'presence', senderId: 'bob', away: true, status: 'lunch' });
+  await settle(r.engine);
+  assert.equal(r.engine.members(conv.id)[0]?.away, true);
+  r.store.close();
+});

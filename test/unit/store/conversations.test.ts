@@ -163,3 +163,18 @@ test('renameMember: across the account\'s conversations only, returns the affect
   assert.deepEqual(store.renameMember('acct', 'carl', 'bobby'), [conv.id]);
   assert.deepEqual(store.listMembers(conv.id), [{ id: 'bobby', name: 'bobby', role: 'member' }]);
 });
+
+test('setMemberAway: one update across the account\'s conversations, returns where the member is', () => {
+  const { store, conv } = fixture();
+  const other = store.upsertConversation({ accountId: 'acct', remoteId: '#two', key: '#two', kind: 'channel' });
+  store.upsertAccount({ id: 'acct2', protocol: 'irc' });
+  const foreign = store.upsertConversation({ accountId: 'acct2', remoteId: '#chan', key: '#chan', kind: 'channel' });
+  for (const c of [conv, other, foreign]) store.upsertMember(c.id, { id: 'bob', name: 'bob', role: 'member' });
+  assert.deepEqual(store.setMemberAway('acct', 'bob', true).sort(), [conv.id, other.id].sort());
+  assert.equal(store.listMembers(conv.id)[0]?.away, true);
+  assert.equal(store.listMembers(other.id)[0]?.away, true);
+  assert.notEqual(store.listMembers(foreign.id)[0]?.away, true, 'other account untouched');
+  store.setMemberAway('acct', 'bob', false);
+  assert.notEqual(store.listMembers(conv.id)[0]?.away, true);
+  assert.deepEqual(store.setMemberAway('acct', 'nobody', true), []);
+});
