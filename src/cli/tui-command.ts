@@ -1,5 +1,6 @@
 /** `natter`: the interactive interface. */
 import { openSession } from '../app/open-session.js';
+import { containProcess } from './contain-process.js';
 import { promptHidden } from './prompt-hidden.js';
 
 export async function runTuiCommand(opts: { config?: string; debug?: boolean }): Promise<number> {
@@ -21,12 +22,14 @@ export async function runTuiCommand(opts: { config?: string; debug?: boolean }):
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGHUP', onSignal);
-  await session.engine.start();
-  const { runTui } = await import('../ui/run-tui.js');
+  const restore = containProcess(session.log, session.engine);
   try {
+    await session.engine.start();
+    const { runTui } = await import('../ui/run-tui.js');
     await runTui(session.engine);
   } finally {
     await session.close(reason ?? 'natter quit');
+    restore();
   }
   return 0;
 }
