@@ -6,13 +6,15 @@ import { Box, Text } from 'ink';
 import type { HelpEntry } from '../core/actions.js';
 import { formatKeys, keymap, type KeyScope } from './keymap.js';
 import { OverlayFrame, overlayBodyRows } from './OverlayFrame.js';
-import { fit, truncate } from './wrap.js';
+import { fit, textWidth, truncate } from './wrap.js';
 
 export interface HelpLine {
   key: string;
   left: string;
   right: string;
   heading?: boolean;
+  /** The left text takes the whole row (too wide for the column). */
+  wide?: boolean;
 }
 
 const scopeTitle: Record<KeyScope, string> = {
@@ -39,6 +41,28 @@ export function helpLines(commands: readonly HelpEntry[]): HelpLine[] {
   return out;
 }
 
+/** Column width for the keys/usage column at this inner width. */
+export function helpLeftWidth(inner: number): number {
+  return Math.min(30, Math.floor(inner / 2));
+}
+
+/**
+ * Lays the help lines out for a width: an entry whose keys or usage do not fit the left column gets a row of its own
+ * with the description on the row below, so nothing is cut off.
+ */
+export function helpRows(lines: readonly HelpLine[], inner: number): HelpLine[] {
+  const leftW = helpLeftWidth(inner);
+  const out: HelpLine[] = [];
+  for (const l of lines) {
+    if (l.heading || textWidth(l.left) <= leftW) out.push(l);
+    else {
+      out.push({ key: `${l.key}:1`, left: l.left, right: '', wide: true });
+      out.push({ key: `${l.key}:2`, left: '', right: l.right });
+    }
+  }
+  return out;
+}
+
 export interface HelpOverlayProps {
   lines: HelpLine[];
   offset: number;
@@ -49,14 +73,14 @@ export interface HelpOverlayProps {
 export function HelpOverlay({ lines, offset, width, height }: HelpOverlayProps) {
   const rows = overlayBodyRows(height);
   const inner = width - 2;
-  const leftW = Math.min(28, Math.floor(inner / 2));
+  const leftW = helpLeftWidth(inner);
   const start = Math.max(0, Math.min(offset, lines.length - rows));
   return (
     <OverlayFrame title="natter — keys and commands" footer="Up/Down/PgUp/PgDn scroll · Esc close" width={width} height={height}>
       {lines.slice(start, start + rows).map((l) => (
         <Box key={l.key} height={1}>
-          {l.heading ? (
-            <Text bold underline>
+          {l.heading || l.wide ? (
+            <Text bold={l.heading} underline={l.heading} color={l.wide ? 'cyan' : undefined}>
               {truncate(l.left, inner)}
             </Text>
           ) : (

@@ -15,7 +15,7 @@ import { Composer, composerHeight } from './Composer.js';
 import * as ed from './composer-state.js';
 import { useEngineContext } from './EngineContext.js';
 import { Header } from './Header.js';
-import { HelpOverlay, helpLines } from './HelpOverlay.js';
+import { HelpOverlay, helpLines, helpRows } from './HelpOverlay.js';
 import { fromInk, type KeyPress } from './key-press.js';
 import { resolveBinding, type KeyCommand } from './keymap.js';
 import { overlayBodyRows } from './OverlayFrame.js';
@@ -203,8 +203,8 @@ export function Screen({ sideKeys, showHelp, onQuit }: ScreenProps) {
     [overlay, ordered],
   );
   const help = useMemo(
-    () => (overlay.kind === 'help' ? helpLines(overlay.entries ?? helpEntries()) : []),
-    [overlay],
+    () => (overlay.kind === 'help' ? helpRows(helpLines(overlay.entries ?? helpEntries()), mainWidth - 2) : []),
+    [overlay, mainWidth],
   );
   const overlayRows = overlayBodyRows(timelineHeight);
 

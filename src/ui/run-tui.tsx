@@ -37,6 +37,11 @@ export async function runTui(engine: EngineApi, options: RunTuiOptions = {}): Pr
       maxFps: 30,
       incrementalRendering: true,
       exitOnCtrlC: false,
+      // natter only starts its interface on a terminal; Ink's CI detection (CI=true) must not turn it into a
+      // write-the-last-frame-at-exit program, which is what a person running natter inside a CI job would get.
+      interactive: true,
+      // Console output never reaches the screen: the CLI sends it to the log file (see src/cli/contain-process.ts).
+      patchConsole: false,
     });
     await instance.waitUntilExit();
   } finally {

@@ -16,8 +16,10 @@ class FakeStdout extends EventEmitter {
   ) {
     super();
   }
-  write = (frame: string): boolean => {
-    this.frames.push(frame);
+  write = (frame: string, callback?: unknown): boolean => {
+    // Ink waits for a write callback before it settles waitUntilExit().
+    if (frame !== '') this.frames.push(frame);
+    if (typeof callback === 'function') setImmediate(callback as () => void);
     return true;
   };
 }
