@@ -27,7 +27,7 @@ async function authenticate(account: AccountConfig, logFile: string, level: Retu
   const timer = setTimeout(() => settle({ ok: false, text: `not logged in within ${timeoutMs / 1000} s` }), timeoutMs);
   const emit = (e: AdapterEvent) => {
     if (e.type === 'connection' && e.state === 'online') settle({ ok: true, text: `logged in${e.self ? ` as ${e.self}` : ''}` });
-    if (e.type === 'connection' && e.state === 'error') settle({ ok: false, text: e.detail ?? 'login failed' });
+    if (e.type === 'connection' && (e.state === 'error' || e.state === 'offline')) settle({ ok: false, text: e.detail ?? 'login failed' });
   };
   try {
     await adapter.start({

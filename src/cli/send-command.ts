@@ -52,7 +52,8 @@ export async function sendCommand(opts: { config?: string; debug?: boolean; acco
   const joined = new Set<string>();
   const onEvent = (event: AdapterEvent) => {
     if (event.type === 'connection' && event.state === 'online') online();
-    if (event.type === 'connection' && event.state === 'error') failed(event.detail ?? 'connection failed');
+    // One attempt is enough for a one-shot command: a refused or dropped first connection is the answer.
+    if (event.type === 'connection' && (event.state === 'error' || event.state === 'offline')) failed(event.detail ?? 'connection failed');
     if (event.type === 'conversation' && event.conversation.joined) joined.add(adapter.normalize(event.conversation.remoteId));
   };
   const timeoutMs = opts.timeoutMs ?? 30_000;
