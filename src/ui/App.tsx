@@ -8,6 +8,7 @@ import { EngineContext } from './EngineContext.js';
 import { EngineView } from './engine-view.js';
 import { Screen } from './Screen.js';
 import type { SideKeys } from './terminal-input.js';
+import { defaultDisplay, type DisplayOptions } from './time-format.js';
 
 export interface AppProps {
   engine: EngineApi;
@@ -15,11 +16,13 @@ export interface AppProps {
   sideKeys?: SideKeys;
   /** Open the help overlay at start. */
   showHelp?: boolean;
+  /** Timeline display options (config `[ui]`); defaults: timestamps on, joins collapsed, `HH:mm`. */
+  display?: Partial<DisplayOptions>;
   /** Called after the quit action was dispatched, just before the app exits. */
   onQuit?: () => void;
 }
 
-export function App({ engine, sideKeys, showHelp, onQuit }: AppProps) {
+export function App({ engine, sideKeys, showHelp, display, onQuit }: AppProps) {
   const view = useMemo(() => {
     const v = new EngineView(engine);
     // Subscribe during the first render so no change between render and effects is missed.
@@ -31,9 +34,20 @@ export function App({ engine, sideKeys, showHelp, onQuit }: AppProps) {
     return () => view.stop();
   }, [view]);
   const value = useMemo(() => ({ engine, view }), [engine, view]);
+  const timestamps = display?.timestamps;
+  const collapseJoins = display?.collapseJoins;
+  const timeFormat = display?.timeFormat;
+  const resolved = useMemo(
+    () => ({
+      timestamps: timestamps ?? defaultDisplay.timestamps,
+      collapseJoins: collapseJoins ?? defaultDisplay.collapseJoins,
+      timeFormat: timeFormat ?? defaultDisplay.timeFormat,
+    }),
+    [timestamps, collapseJoins, timeFormat],
+  );
   return (
     <EngineContext.Provider value={value}>
-      <Screen sideKeys={sideKeys} showHelp={showHelp === true} onQuit={onQuit} />
+      <Screen sideKeys={sideKeys} display={resolved} showHelp={showHelp === true} onQuit={onQuit} />
     </EngineContext.Provider>
   );
 }

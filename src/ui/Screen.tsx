@@ -3,7 +3,7 @@
  * (selection, overlay, feedback) and routes every key press through the keymap table to one handler per command.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Box, Text, useApp, useInput, useWindowSize } from 'ink';
+import { Box, Text, useApp, useInput, usePaste, useWindowSize } from 'ink';
 import type { Action, ActionResult } from '../core/actions.js';
 import type { StatusMessage } from '../core/engine-api.js';
 import type { Message } from '../core/model.js';
@@ -25,6 +25,7 @@ import { sidebarEntries } from './sidebar-order.js';
 import { StatusBar } from './StatusBar.js';
 import { Switcher } from './Switcher.js';
 import type { SideKeys } from './terminal-input.js';
+import type { DisplayOptions } from './time-format.js';
 import { Timeline } from './Timeline.js';
 import { useComposer } from './useComposer.js';
 import { useEngineAccounts } from './useEngineAccounts.js';
@@ -48,11 +49,12 @@ const quitGraceMs = 3000;
 
 export interface ScreenProps {
   sideKeys?: SideKeys;
+  display: DisplayOptions;
   showHelp: boolean;
   onQuit?: () => void;
 }
 
-export function Screen({ sideKeys, showHelp, onQuit }: ScreenProps) {
+export function Screen({ sideKeys, display, showHelp, onQuit }: ScreenProps) {
   const { engine } = useEngineContext();
   const { exit } = useApp();
   const { columns, rows } = useWindowSize();
@@ -71,7 +73,7 @@ export function Screen({ sideKeys, showHelp, onQuit }: ScreenProps) {
   const engineStatus = useEngineStatus();
   const [feedback, setFeedback] = useState<StatusMessage | undefined>(undefined);
   const [overlay, setOverlay] = useState<Overlay>(showHelp ? { kind: 'help', offset: 0 } : none);
-  const [expandEvents, setExpandEvents] = useState(false);
+  const [expandEvents, setExpandEvents] = useState(!display.collapseJoins);
   const [pendingJump, setPendingJump] = useState<Message | undefined>(undefined);
   const composer = useComposer(convId);
   const quitting = useRef(false);
@@ -89,7 +91,7 @@ export function Screen({ sideKeys, showHelp, onQuit }: ScreenProps) {
     else if (r.info) setFeedback({ level: 'info', text: r.info, at: Date.now() });
   }, []);
 
-  const timeline = useTimelineWindow(convId, mainWidth, timelineHeight, { expandEvents, onResult: showResult });
+  const timeline = useTimelineWindow(convId, mainWidth, timelineHeight, { expandEvents, display, onResult: showResult });
 
   useEffect(() => {
     if (pendingJump && convId === pendingJump.conversationId) {
@@ -307,6 +309,12 @@ export function Screen({ sideKeys, showHelp, onQuit }: ScreenProps) {
   const routeRef = useRef(route);
   routeRef.current = route;
   useInput((input, key) => routeRef.current(fromInk(input, key)));
+  // Bracketed paste (Ink turns the mode on while this is active): a pasted text is inserted whole, its line breaks
+  // included, and never sends a message by itself.
+  usePaste((text) => {
+    const t = text.replace(/\r\n?/g, '\n');
+    routeRef.current({ name: 'text', ctrl: false, meta: false, shift: false, text: t });
+  });
   useEffect(() => sideKeys?.subscribe((p) => routeRef.current(p)), [sideKeys]);
 
   // The newer of the engine's status and our own feedback wins the status line.

@@ -6,7 +6,7 @@
  */
 import type { Message, TrustLevel } from '../core/model.js';
 import { nickColor, type UiSpan } from './styles.js';
-import { hhmm } from './time-format.js';
+import { defaultDisplay, stamp, type DisplayOptions } from './time-format.js';
 import { truncate, textWidth, wrapSpans, type Line } from './wrap.js';
 
 /** Longest nick shown before it gets an ellipsis, so one long name cannot push every body to the right edge. */
@@ -15,12 +15,13 @@ const maxNick = 16;
 /** Wrapped lines by cache key; the body is kept to check against, so a reused id with other text never hits. */
 const cache = new Map<string, { body: string; kind: string; lines: Line<UiSpan>[] }>();
 
-function cacheKey(m: Message, width: number): string {
+function cacheKey(m: Message, width: number, display: DisplayOptions): string {
   const r = m.reactions.length ? m.reactions.map((x) => `${x.key}${x.senders.length}`).join(',') : '';
   return [
     m.id,
     m.editedAt ?? 0,
     width,
+    display.timestamps ? display.timeFormat : '',
     m.delivery ?? '',
     m.retracted ? 1 : 0,
     m.mentionsMe ? 1 : 0,
@@ -39,23 +40,25 @@ function trustColor(trust: TrustLevel | undefined): string {
 }
 
 /** The styled prefix before the body (time, nick decoration). */
-function prefixOf(m: Message): UiSpan[] {
-  const time: UiSpan = m.mentionsMe
-    ? { text: hhmm(m.sentAt), inverse: true, fg: 'yellow', bold: true }
-    : { text: hhmm(m.sentAt), dim: true };
+function prefixOf(m: Message, display: DisplayOptions): UiSpan[] {
+  const t = stamp(m.sentAt, display);
+  // Without timestamps a mention still gets its inverted marker cell.
+  const text = t ?? (m.mentionsMe ? '!' : '');
+  const time: UiSpan = m.mentionsMe ? { text, inverse: true, fg: 'yellow', bold: true } : { text, dim: true };
+  const lead = (s: string): string => (text === '' ? s.replace(/^ /, '') : s);
   const nick = truncate(m.senderName || m.senderId, maxNick);
   const color = nickColor(m.senderName || m.senderId);
   switch (m.kind) {
     case 'action':
-      return [time, { text: ' * ' }, { text: nick, fg: color, bold: true }, { text: ' ' }];
+      return [time, { text: lead(' * ') }, { text: nick, fg: color, bold: true }, { text: ' ' }];
     case 'notice':
-      return [time, { text: ' -' }, { text: nick, fg: color }, { text: '- ' }];
+      return [time, { text: lead(' -') }, { text: nick, fg: color }, { text: '- ' }];
     case 'event':
-      return [time, { text: ' -- ', dim: true }];
+      return [time, { text: lead(' -- '), dim: true }];
     case 'system':
-      return [time, { text: ' ** ', fg: 'yellow', dim: true }];
+      return [time, { text: lead(' ** '), fg: 'yellow', dim: true }];
     default:
-      return [time, { text: ' <', dim: true }, { text: nick, fg: color, bold: true }, { text: '> ', dim: true }];
+      return [time, { text: lead(' <'), dim: true }, { text: nick, fg: color, bold: true }, { text: '> ', dim: true }];
   }
 }
 
@@ -87,11 +90,11 @@ function bodyOf(m: Message): UiSpan[] {
  * The wrapped lines of a message at `width` columns. Continuation lines are indented to the body column when the
  * prefix takes at most a third of the width (else they start at column 0 so narrow panes stay readable).
  */
-export function messageLines(m: Message, width: number): Line<UiSpan>[] {
-  const key = cacheKey(m, width);
+export function messageLines(m: Message, width: number, display: DisplayOptions = defaultDisplay): Line<UiSpan>[] {
+  const key = cacheKey(m, width, display);
   const hit = cache.get(key);
   if (hit && hit.body === m.body && hit.kind === m.kind) return hit.lines;
-  const prefix = prefixOf(m);
+  const prefix = prefixOf(m, display).filter((x) => x.text !== '');
   const prefixW = prefix.reduce((w, s) => w + textWidth(s.text), 0);
   const indent = prefixW * 3 <= width ? prefixW : 0;
   const bodyW = Math.max(1, width - indent);
@@ -117,6 +120,6 @@ export function messageLines(m: Message, width: number): Line<UiSpan>[] {
 }
 
 /** How many wrapped rows the message takes at `width` (cached with the lines). */
-export function messageHeight(m: Message, width: number): number {
-  return messageLines(m, width).length;
+export function messageHeight(m: Message, width: number, display: DisplayOptions = defaultDisplay): number {
+  return messageLines(m, width, display).length;
 }

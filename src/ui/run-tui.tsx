@@ -9,6 +9,7 @@
 import { render } from 'ink';
 import type { EngineApi } from '../core/engine-api.js';
 import { App } from './App.js';
+import type { DisplayOptions } from './time-format.js';
 import { filterTerminalInput, mouseOff, mouseOn, type TtyInput } from './terminal-input.js';
 
 export interface RunTuiOptions {
@@ -18,6 +19,8 @@ export interface RunTuiOptions {
   stdout?: NodeJS.WritableStream;
   /** Open the key binding help overlay at start (first run). */
   keymapHelp?: boolean;
+  /** Config `[ui]`: `{ timestamps, collapseJoins, timeFormat }` (each optional; defaults true, true, "HH:mm"). */
+  display?: Partial<DisplayOptions>;
 }
 
 export async function runTui(engine: EngineApi, options: RunTuiOptions = {}): Promise<void> {
@@ -30,19 +33,22 @@ export async function runTui(engine: EngineApi, options: RunTuiOptions = {}): Pr
   if (isTty) stdout.write(mouseOn);
   process.once('exit', restoreMouse);
   try {
-    const instance = render(<App engine={engine} sideKeys={input.keys} showHelp={options.keymapHelp === true} />, {
-      stdin: input.stdin,
-      stdout,
-      alternateScreen: true,
-      maxFps: 30,
-      incrementalRendering: true,
-      exitOnCtrlC: false,
-      // natter only starts its interface on a terminal; Ink's CI detection (CI=true) must not turn it into a
-      // write-the-last-frame-at-exit program, which is what a person running natter inside a CI job would get.
-      interactive: true,
-      // Console output never reaches the screen: the CLI sends it to the log file (see src/cli/contain-process.ts).
-      patchConsole: false,
-    });
+    const instance = render(
+      <App engine={engine} sideKeys={input.keys} showHelp={options.keymapHelp === true} display={options.display} />,
+      {
+        stdin: input.stdin,
+        stdout,
+        alternateScreen: true,
+        maxFps: 30,
+        incrementalRendering: true,
+        exitOnCtrlC: false,
+        // natter only starts its interface on a terminal; Ink's CI detection (CI=true) must not turn it into a
+        // write-the-last-frame-at-exit program, which is what a person running natter inside a CI job would get.
+        interactive: true,
+        // Console output never reaches the screen: the CLI sends it to the log file (see src/cli/contain-process.ts).
+        patchConsole: false,
+      },
+    );
     await instance.waitUntilExit();
   } finally {
     process.removeListener('exit', restoreMouse);

@@ -1,4 +1,22 @@
-/** Local-time formatting for timestamps and date separators. */
+/** Local-time formatting for timestamps and date separators, and the display options from the `[ui]` config. */
+import { formatTime } from '../config/schema.js';
+
+/** How the timeline shows messages (config `[ui]`: timestamps, collapse_joins, time_format). */
+export interface DisplayOptions {
+  /** Show a time in front of each message. */
+  timestamps: boolean;
+  /** Fold runs of joins/parts/quits into one line (Alt-E toggles at run time). */
+  collapseJoins: boolean;
+  /** A `ui.time_format` pattern such as `HH:mm` (tokens HH, H, hh, h, mm, ss, a). */
+  timeFormat: string;
+}
+
+export const defaultDisplay: DisplayOptions = { timestamps: true, collapseJoins: true, timeFormat: 'HH:mm' };
+
+/** The timestamp text for a message, or undefined when timestamps are off. */
+export function stamp(ms: number, display: DisplayOptions): string | undefined {
+  return display.timestamps ? formatTime(new Date(ms), display.timeFormat) : undefined;
+}
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 

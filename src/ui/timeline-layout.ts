@@ -6,7 +6,7 @@
 import type { Message } from '../core/model.js';
 import { messageLines } from './message-lines.js';
 import type { UiSpan } from './styles.js';
-import { dayKey, dayLabel, hhmm } from './time-format.js';
+import { dayKey, dayLabel, defaultDisplay, stamp, type DisplayOptions } from './time-format.js';
 import { truncate, type Line } from './wrap.js';
 
 export interface Block {
@@ -27,6 +27,7 @@ export interface LayoutOptions {
   expandEvents: boolean;
   /** The window starts at the first message of the conversation (so the first day gets its separator). */
   atOldest: boolean;
+  display?: DisplayOptions;
 }
 
 type Membership = 'join' | 'leave';
@@ -58,7 +59,7 @@ function separator(label: string, width: number, color: string): UiSpan[] {
 }
 
 /** "3 joined, 1 left: alice, bob, carol, dave", one line, for a run of membership events. */
-function summaryLine(run: Message[], width: number): Line<UiSpan> {
+function summaryLine(run: Message[], width: number, display: DisplayOptions): Line<UiSpan> {
   let joined = 0;
   let left = 0;
   const names: string[] = [];
@@ -71,12 +72,13 @@ function summaryLine(run: Message[], width: number): Line<UiSpan> {
   const parts: string[] = [];
   if (joined) parts.push(`${joined} joined`);
   if (left) parts.push(`${left} left`);
-  const time = hhmm(run[run.length - 1]!.sentAt);
-  const text = truncate(`${time} -- ${parts.join(', ')}: ${names.join(', ')}`, width);
+  const time = stamp(run[run.length - 1]!.sentAt, display);
+  const text = truncate(`${time ? `${time} ` : ''}-- ${parts.join(', ')}: ${names.join(', ')}`, width);
   return [{ text, dim: true }];
 }
 
 export function layoutTimeline(messages: readonly Message[], opts: LayoutOptions): Block[] {
+  const display = opts.display ?? defaultDisplay;
   const blocks: Block[] = [];
   let unreadShown = false;
   let i = 0;
@@ -106,11 +108,11 @@ export function layoutTimeline(messages: readonly Message[], opts: LayoutOptions
         ids: run.map((x) => x.id),
         firstSeq: m.seq,
         lastSeq: run[run.length - 1]!.seq,
-        lines: [...head, summaryLine(run, opts.width)],
+        lines: [...head, summaryLine(run, opts.width, display)],
       });
     } else {
       j = i + 1;
-      const body = messageLines(m, opts.width);
+      const body = messageLines(m, opts.width, display);
       blocks.push({ key: m.id, ids: [m.id], firstSeq: m.seq, lastSeq: m.seq, lines: head.length ? [...head, ...body] : body });
     }
     i = j;

@@ -11,6 +11,7 @@ import { useEngineContext } from './EngineContext.js';
 import { useEngineConversation } from './useEngineConversations.js';
 import { useTimelineVersion } from './useEngineStatus.js';
 import { layoutTimeline } from './timeline-layout.js';
+import type { DisplayOptions } from './time-format.js';
 import { TimelineWindow, type LayoutFn, type Viewport } from './timeline-window.js';
 
 export interface TimelineControls {
@@ -33,7 +34,7 @@ export function useTimelineWindow(
   conversationId: string | undefined,
   width: number,
   height: number,
-  options: { expandEvents: boolean; onResult?: (result: ActionResult) => void },
+  options: { expandEvents: boolean; display: DisplayOptions; onResult?: (result: ActionResult) => void },
 ): TimelineControls {
   const { engine } = useEngineContext();
   const conversation = useEngineConversation(conversationId);
@@ -68,10 +69,10 @@ export function useTimelineWindow(
   }
 
   const unreadAfterSeq = s.unreadAfterSeq;
-  const { expandEvents } = options;
+  const { expandEvents, display } = options;
   const layout: LayoutFn = useMemo(
-    () => (msgs, atOldest) => layoutTimeline(msgs, { width, unreadAfterSeq, expandEvents, atOldest }),
-    [width, unreadAfterSeq, expandEvents],
+    () => (msgs, atOldest) => layoutTimeline(msgs, { width, unreadAfterSeq, expandEvents, atOldest, display }),
+    [width, unreadAfterSeq, expandEvents, display],
   );
   const view = win ? win.viewport(layout, height) : emptyView;
 

@@ -150,3 +150,13 @@ test('typing indicator and engine status show on the status line', async () => {
   const frame = plain(await r.waitFor((f) => f.includes('reconnecting in 8 s')));
   assert.ok(!frame.includes('is typing'));
 });
+
+test('a bracketed paste with line breaks is inserted whole and not sent', async () => {
+  const engine = sampleEngine();
+  r = renderApp(engine);
+  await r.waitFor((f) => f.includes('#natter'));
+  await r.press('\x1b[200~line one\rline two\x1b[201~');
+  const frame = plain(await r.waitFor((f) => plain(f).includes('line two')));
+  assert.match(frame, /› line one\s*\n.*line two/);
+  assert.equal(engine.dispatched.filter((a) => a.type === 'send').length, 0);
+});

@@ -7,6 +7,7 @@ import { render } from 'ink';
 import { App } from '../../../src/ui/App.js';
 import { SideKeyChannel } from '../../../src/ui/terminal-input.js';
 import type { EngineApi } from '../../../src/core/engine-api.js';
+import type { DisplayOptions } from '../../../src/ui/time-format.js';
 
 class FakeStdout extends EventEmitter {
   frames: string[] = [];
@@ -85,12 +86,12 @@ const settle = () => new Promise<void>((r) => setImmediate(r));
 export function renderApp(
   engine: EngineApi,
   size: { columns: number; rows: number } = { columns: 100, rows: 30 },
-  props: { showHelp?: boolean } = {},
+  props: { showHelp?: boolean; display?: Partial<DisplayOptions> } = {},
 ): Rendered {
   const stdout = new FakeStdout(size.columns, size.rows);
   const stdin = new FakeStdin();
   const side = new SideKeyChannel();
-  const instance = render(<App engine={engine} sideKeys={side} showHelp={props.showHelp} />, {
+  const instance = render(<App engine={engine} sideKeys={side} showHelp={props.showHelp} display={props.display} />, {
     stdout: stdout as unknown as NodeJS.WriteStream,
     stdin: stdin as unknown as NodeJS.ReadStream,
     stderr: new FakeStdout(size.columns, size.rows) as unknown as NodeJS.WriteStream,

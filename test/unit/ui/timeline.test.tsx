@@ -215,3 +215,23 @@ test('resizing re-lays out: narrower wraps more, every row fits the new width', 
   const { textWidth } = await import('../../../src/ui/wrap.js');
   for (const l of lines) assert.ok(textWidth(l) <= 50, `row wider than 50: ${l}`);
 });
+
+test('display options: no timestamps, a 12-hour time format, joins shown one by one', async () => {
+  const e = new FakeEngine();
+  e.accountList = [{ id: 'libera', protocol: 'irc', state: 'online' }];
+  e.conversationList = [makeConversation('c', 'libera', { title: '#c' })];
+  const ev = (seq: number, who: string) =>
+    makeMessage('c', seq, { kind: 'event', senderName: who, body: `${who} joined`, ext: { ircEvent: 'join' } });
+  e.timelines.set('c', [makeMessage('c', 1, { body: 'plain' }), ev(2, 'dave'), ev(3, 'erin')]);
+  r = renderApp(e, size, { display: { timestamps: false, collapseJoins: false } });
+  let text = plain(await r.waitFor((f) => f.includes('erin joined')));
+  assert.match(text, /│<alice> plain/);
+  assert.match(text, /│-- dave joined/);
+  r.unmount();
+  const at = new Date(e.timelines.get('c')![0]!.sentAt);
+  const h12 = at.getHours() % 12 === 0 ? 12 : at.getHours() % 12;
+  r = renderApp(e, size, { display: { timeFormat: 'h:mm a' } });
+  text = plain(await r.waitFor((f) => f.includes('plain')));
+  assert.ok(text.includes(`${h12}:${String(at.getMinutes()).padStart(2, '0')} ${at.getHours() < 12 ? 'am' : 'pm'} <alice> plain`), text);
+  assert.match(text, /2 joined: dave, erin/);
+});
