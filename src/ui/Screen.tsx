@@ -16,7 +16,7 @@ import * as ed from './composer-state.js';
 import { useEngineContext } from './EngineContext.js';
 import { Header } from './Header.js';
 import { HelpOverlay, helpLines, helpRows } from './HelpOverlay.js';
-import { fromInk, type KeyPress } from './key-press.js';
+import { fromInkAll, type KeyPress } from './key-press.js';
 import { resolveBinding, type KeyCommand } from './keymap.js';
 import { overlayBodyRows } from './OverlayFrame.js';
 import { SearchOverlay } from './SearchOverlay.js';
@@ -308,7 +308,19 @@ export function Screen({ sideKeys, display, showHelp, onQuit }: ScreenProps) {
   // Input callbacks always see this render's state.
   const routeRef = useRef(route);
   routeRef.current = route;
-  useInput((input, key) => routeRef.current(fromInk(input, key)));
+  useInput((input, key) => {
+    const [first, ...rest] = fromInkAll(input, key);
+    if (first) routeRef.current(first);
+    // Further presses from the same read run after React has rendered the first one's state.
+    const next = (i: number): void => {
+      if (i >= rest.length) return;
+      setImmediate(() => {
+        routeRef.current(rest[i]!);
+        next(i + 1);
+      });
+    };
+    next(0);
+  });
   // Bracketed paste (Ink turns the mode on while this is active): a pasted text is inserted whole, its line breaks
   // included, and never sends a message by itself.
   usePaste((text) => {

@@ -40,9 +40,25 @@ export function fromInk(input: string, key: Key): KeyPress {
   if (input === '\n') return { name: 'j', ctrl: true, meta: false, shift: false, text: '' };
   if (key.ctrl) return { name: input.toLowerCase(), ctrl: true, meta: key.meta, shift: key.shift, text: '' };
   if (key.meta) return { name: input.toLowerCase(), ctrl: false, meta: true, shift: key.shift, text: '' };
-  // Pasted text arrives in one piece; keep it whole (line breaks included) for the composer.
-  const text = input.replace(/\r\n?/g, '\n');
-  return { name: input.length === 1 ? input : 'text', ctrl: false, meta: false, shift: key.shift, text };
+  return { name: input.length === 1 ? input : 'text', ctrl: false, meta: false, shift: key.shift, text: input };
+}
+
+/**
+ * Like {@link fromInk}, but splits typed input that arrived in one read: when the program was busy, keys typed
+ * meanwhile (`/quit` then Enter) reach Ink as one string. Real pastes come through bracketed paste (usePaste), so a CR
+ * inside plain input is an Enter press and LF a Ctrl-J.
+ */
+export function fromInkAll(input: string, key: Key): KeyPress[] {
+  const first = fromInk(input, key);
+  if (first.name !== 'text' || !/[\r\n]/.test(input)) return [first];
+  const out: KeyPress[] = [];
+  for (const part of input.split(/(\r\n?|\n)/)) {
+    if (part === '') continue;
+    if (part === '\n') out.push({ name: 'j', ctrl: true, meta: false, shift: false, text: '' });
+    else if (part.startsWith('\r')) out.push({ name: 'return', ctrl: false, meta: false, shift: false, text: '' });
+    else out.push({ name: part.length === 1 ? part : 'text', ctrl: false, meta: false, shift: false, text: part });
+  }
+  return out;
 }
 
 /** A press that did not come through Ink (see terminal-input.ts). */

@@ -160,3 +160,13 @@ test('a bracketed paste with line breaks is inserted whole and not sent', async 
   assert.match(frame, /› line one\s*\n.*line two/);
   assert.equal(engine.dispatched.filter((a) => a.type === 'send').length, 0);
 });
+
+test('keys typed while busy arrive in one read: "/join #x" then Enter still runs the command', async () => {
+  const engine = sampleEngine();
+  r = renderApp(engine);
+  await r.waitFor((f) => f.includes('#natter'));
+  await r.press('/join #late\r');
+  await r.waitFor(() => engine.dispatched.some((a) => a.type === 'join'), 'join dispatched');
+  assert.deepEqual(engine.dispatched.find((a) => a.type === 'join'), { type: 'join', accountId: 'libera', address: '#late' });
+  await r.waitFor((f) => !plain(f).includes('› /join'), 'composer cleared');
+});

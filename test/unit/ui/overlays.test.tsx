@@ -92,3 +92,13 @@ test('/search results show in an overlay; Enter jumps to the conversation of the
   const after = await r.waitFor((f) => header(f).startsWith('#ops') && !f.includes('Search “'), 'jumped');
   assert.match(plain(after), /ops says 2/);
 });
+
+test('a switcher query and Enter that arrive in one read still switch', async () => {
+  const engine = sampleEngine();
+  r = renderApp(engine);
+  await r.waitFor((f) => header(f).startsWith('#natter'));
+  await r.press(keys.ctrlK);
+  await r.waitFor((f) => f.includes('Switch to conversation'));
+  await r.press('bob\r');
+  await r.waitFor((f) => header(f).startsWith('bob') && !f.includes('Switch to conversation'), 'switched to bob');
+});
