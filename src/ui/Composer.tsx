@@ -4,6 +4,7 @@
  */
 import { Box, Text } from 'ink';
 import type { EditorState } from './composer-state.js';
+import { ComposerRow } from './ComposerRow.js';
 import { graphemes, textWidth } from './wrap.js';
 
 export interface ComposerProps {
@@ -64,20 +65,6 @@ function hardWrap(line: string, width: number): string[] {
   return out;
 }
 
-function RowView({ row }: { row: Row }) {
-  if (row.cursorAt === undefined) return <Text>{row.text || ' '}</Text>;
-  const before = row.text.slice(0, row.cursorAt);
-  const rest = row.text.slice(row.cursorAt);
-  const at = graphemes(rest)[0] ?? ' ';
-  return (
-    <Text>
-      {before}
-      <Text inverse>{at}</Text>
-      {rest.slice(at === ' ' && rest.length === 0 ? 0 : at.length)}
-    </Text>
-  );
-}
-
 export function Composer({ editor, width, maxRows, prompt }: ComposerProps) {
   const promptW = textWidth(prompt);
   const rows = composerRows(editor, width - promptW);
@@ -89,7 +76,7 @@ export function Composer({ editor, width, maxRows, prompt }: ComposerProps) {
       {shown.map((row, i) => (
         <Box key={start + i} height={1} width={width}>
           <Text color="cyan">{i === 0 && start === 0 ? prompt : ' '.repeat(promptW)}</Text>
-          <RowView row={row} />
+          <ComposerRow text={row.text} cursorAt={row.cursorAt} />
         </Box>
       ))}
     </Box>

@@ -21,6 +21,8 @@ export class EngineView {
   private unsubscribe: (() => void) | undefined;
   /** Bumped on every ChangeSet; keys that a ChangeSet names as "all" (conversations: true) use it. */
   private epoch = 0;
+  /** The epoch of the last ChangeSet that said the whole conversation list changed. */
+  private allConversationsEpoch = 0;
 
   constructor(readonly engine: EngineApi) {}
 
@@ -56,8 +58,6 @@ export class EngineView {
     for (const id of changes.members) this.bump(`members:${id}`);
     for (const l of [...this.listeners]) l();
   }
-
-  private allConversationsEpoch = 0;
 
   /** A number that changes whenever the data behind `key` may have changed. */
   version(key: ViewKey): number {
