@@ -1,8 +1,9 @@
 /** One row of styled spans (an already wrapped timeline line); truncates instead of wrapping as a last resort. */
+import { memo } from 'react';
 import { Text } from 'ink';
 import { inkColor, type UiSpan } from './styles.js';
 
-export function StyledLine({ spans }: { spans: readonly UiSpan[] }) {
+function StyledLineView({ spans }: { spans: readonly UiSpan[] }) {
   return (
     <Text wrap="truncate-end">
       {spans.map((s, i) => (
@@ -23,3 +24,6 @@ export function StyledLine({ spans }: { spans: readonly UiSpan[] }) {
     </Text>
   );
 }
+
+/** Memoized: wrapped lines are cached arrays, so an unchanged row skips rendering entirely. */
+export const StyledLine = memo(StyledLineView);
