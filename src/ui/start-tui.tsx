@@ -1,6 +1,5 @@
 /**
- * Starts the full-screen TUI on a terminal and resolves when the user quits (Ctrl-Q, Ctrl-C or /quit, each of which
- * first dispatches `{type: 'quit'}` to the engine).
+ * The body of {@link runTui} (run-tui.ts), loaded only after NODE_ENV is settled so React picks its production build.
  *
  * Rendering: Ink's alternate screen (the shell's screen comes back on exit), at most 30 frames per second, and
  * incremental rendering (only changed rows are rewritten). SGR mouse reporting is switched on for the wheel while the
@@ -9,21 +8,10 @@
 import { render } from 'ink';
 import type { EngineApi } from '../core/engine-api.js';
 import { App } from './App.js';
-import type { DisplayOptions } from './time-format.js';
+import type { RunTuiOptions } from './run-tui.js';
 import { filterTerminalInput, mouseOff, mouseOn, type TtyInput } from './terminal-input.js';
 
-export interface RunTuiOptions {
-  /** Defaults to process.stdin. */
-  stdin?: NodeJS.ReadableStream;
-  /** Defaults to process.stdout. */
-  stdout?: NodeJS.WritableStream;
-  /** Open the key binding help overlay at start (first run). */
-  keymapHelp?: boolean;
-  /** Config `[ui]`: `{ timestamps, collapseJoins, timeFormat }` (each optional; defaults true, true, "HH:mm"). */
-  display?: Partial<DisplayOptions>;
-}
-
-export async function runTui(engine: EngineApi, options: RunTuiOptions = {}): Promise<void> {
+export async function startTui(engine: EngineApi, options: RunTuiOptions = {}): Promise<void> {
   const stdout = options.stdout ?? process.stdout;
   const isTty = (stdout as { isTTY?: boolean }).isTTY === true;
   const input = filterTerminalInput((options.stdin ?? process.stdin) as TtyInput);
