@@ -8,5 +8,8 @@ if (major < 22 || (major === 22 && minor < 13)) {
   );
   process.exit(1);
 }
+// Node's on-disk compile cache (22.1+) spares re-compiling natter's and its libraries' modules at every start.
+const { enableCompileCache } = await import('node:module');
+enableCompileCache?.();
 const { main } = await import('../dist/src/cli/main.js');
 process.exitCode = await main(process.argv);

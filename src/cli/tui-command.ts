@@ -26,7 +26,8 @@ export async function runTuiCommand(opts: { config?: string; debug?: boolean }):
   try {
     await session.engine.start();
     const { runTui } = await import('../ui/run-tui.js');
-    await runTui(session.engine);
+    const ui = session.config.ui;
+    await runTui(session.engine, { display: { timestamps: ui.timestamps, collapseJoins: ui.collapse_joins, timeFormat: ui.time_format } });
   } finally {
     await session.close(reason ?? 'natter quit');
     restore();
