@@ -1,11 +1,13 @@
 /**
  * The IRC adapter: irc-framework underneath for the socket, line parsing, capability negotiation, SASL and keepalive;
  * the adapter's own handlers (events/*) turn lines into contract events. It owns reconnects (exponential backoff with
- * jitter, src/core/backoff.ts), flood control (flood.ts), labeled sends with echo confirmation (outgoing.ts) and
+ * jitter, reconnect.ts), flood control (flood.ts), labeled sends with echo confirmation (send.ts, outgoing.ts) and
  * CHATHISTORY paging (history.ts).
+ *
+ * This file holds the connection lifecycle (connect, registration, close and reconnect, stop) and the Adapter methods;
+ * the client's construction is in framework-client.ts, capabilities in capabilities.ts, line building in lines.ts and
+ * typing notifications in typing.ts.
  */
-import ircFramework from 'irc-framework';
-import { backoffDelay } from '../../src/core/backoff.js';
 import {
   SendRejected,
   type Adapter,
@@ -19,40 +21,25 @@ import {
 import { CommandError } from '../../src/core/errors.js';
 import { registerSecret, silentLogger, type Logger } from '../../src/core/logger.js';
 import type { ConnectionState } from '../../src/core/model.js';
+import { baseCapabilities, maxBody, sessionCapabilities } from './capabilities.js';
 import { foldCase } from './casemapping.js';
 import { describeClose } from './close-reason.js';
 import { runCommand } from './commands.js';
-import { ctcp } from './ctcp.js';
 import { dispatch } from './events/index.js';
 import { FloodBucket } from './flood.js';
+import { createClient, disposeSocket, type IrcClient } from './framework-client.js';
 import { HistoryRequests, historyReference } from './history.js';
+import { clean, joinLines } from './lines.js';
 import { fallbackNick, parseChannelSpec, readOptions, type ChannelSpec, type IrcOptions } from './options.js';
 import { OutgoingTracker } from './outgoing.js';
+import { ReconnectBackoff } from './reconnect.js';
+import { sendMessage } from './send.js';
 import { IrcSession, type BatchState, type IrcLine, type SessionHooks } from './session.js';
-import { splitBody, utf8Length } from './split.js';
-import { IrcTransport, type TransportOptions } from './transport.js';
+import { TypingNotifier } from './typing.js';
 
-/** Caps requested beyond irc-framework's defaults (it already asks for batch, server-time, message-tags, …). */
-const EXTRA_CAPS = ['echo-message', 'labeled-response', 'chghost', 'setname', 'draft/chathistory', 'chathistory', 'multi-prefix', 'extended-join', 'account-tag', 'away-notify'];
-/** A connection that stayed up this long resets the backoff. */
-const STABLE_MS = 30_000;
 const REGISTRATION_TIMEOUT_MS = 60_000;
 /** Servers without a MOTD end that we recognise still count as online after this long past RPL_WELCOME. */
 const WELCOME_GRACE_MS = 3_000;
-const IRC_LINE_BYTES = 512;
-
-const SECRET_LINE = /^(?:@\S+ )?(?::\S+ )?(PASS|AUTHENTICATE)\b/i;
-
-function baseCapabilities(): Capabilities {
-  return {
-    edits: false, reactions: false, replies: false, retraction: false, receipts: false, typing: false,
-    history: false, e2ee: false, uploads: false, presence: false, threads: false, messageIds: false,
-    maxBodyBytes: 350,
-  };
-}
-
-/** Strips CR/LF/NUL so that no argument can smuggle a second command onto the wire. */
-const clean = (s: string) => s.replace(/[\r\n\0]+/g, ' ');
 
 export class IrcAdapter implements Adapter {
   readonly protocol = 'irc' as const;
@@ -62,7 +49,7 @@ export class IrcAdapter implements Adapter {
   private opts?: IrcOptions;
   private log: Logger = silentLogger;
   private password?: string;
-  private client?: InstanceType<typeof ircFramework.Client>;
+  private client?: IrcClient;
   private session?: IrcSession;
   private rawWrite?: (line: string, cb?: () => void) => boolean;
   private bucket = new FloodBucket(5, 500);
@@ -71,15 +58,13 @@ export class IrcAdapter implements Adapter {
   /** Channels to (re)join on every connection, by folded name. */
   private readonly wanted = new Map<string, ChannelSpec>();
   private stopping = false;
-  private attempt = 0;
-  private onlineAt?: number;
+  private readonly backoff = new ReconnectBackoff();
   private reconnectTimer?: ReturnType<typeof setTimeout>;
   private registrationTimer?: ReturnType<typeof setTimeout>;
   private welcomeTimer?: ReturnType<typeof setTimeout>;
   private closedWaiter?: () => void;
   private lastState?: ConnectionState;
-  /** When we last sent +typing=active, per folded conversation. */
-  private readonly typingSent = new Map<string, number>();
+  private readonly typing = new TypingNotifier();
 
   async start(ctx: AdapterContext): Promise<void> {
     this.ctx = ctx;
@@ -139,59 +124,15 @@ export class IrcAdapter implements Adapter {
     if (this.session) session.caseMapping = this.session.caseMapping;
     this.session = session;
     this.emitConnection('connecting', `connecting to ${opts.host}:${opts.port}${opts.tls ? ' (TLS)' : ''}`);
-    const transport: TransportOptions['natter'] = {
-      caFile: opts.caFile,
-      fingerprint: opts.tlsFingerprint,
-      acceptInvalidCerts: opts.tlsDangerAcceptInvalidCerts,
-      connectTimeoutMs: 20_000,
-      log: this.log.child('socket'),
-    };
-    const sasl = opts.saslUsername !== undefined && this.password !== undefined;
-    const client = new ircFramework.Client({
-      host: opts.host,
-      port: opts.port,
-      tls: opts.tls,
-      nick: opts.nick,
-      username: opts.username,
-      gecos: opts.realname,
-      // With sasl_username the password goes to SASL PLAIN; without it, to PASS (bouncers). An empty `account`
-      // object stops irc-framework from reusing the PASS password for SASL.
-      ...(sasl ? { account: { account: opts.saslUsername, password: this.password } } : { account: {}, password: this.password }),
-      auto_reconnect: false,
-      enable_echomessage: true,
-      enable_chghost: true,
-      enable_setname: true,
-      version: '', // CTCP VERSION is answered (or not) by events/message.ts, never by irc-framework.
-      ping_interval: 30,
-      ping_timeout: 120,
-      transport: IrcTransport,
-      natter: transport,
-    });
-    client.requestCap(EXTRA_CAPS);
+    const client = createClient(opts, this.password, this.log);
     this.client = client;
     const conn = client.connection;
-    // irc-framework's own handlers index params without checking them (a bare "BATCH" throws). Its listener runs
-    // before ours on the same event, so contain its exceptions here: our handlers must still see every line.
-    const commands = (client as unknown as { command_handler: { dispatch(m: IrcLine): void } }).command_handler;
-    const frameworkDispatch = commands.dispatch.bind(commands);
-    commands.dispatch = (m: IrcLine) => {
-      try {
-        frameworkDispatch(m);
-      } catch (e) {
-        this.log.debug(`irc-framework could not handle ${String(m.command).slice(0, 32)}`, e);
-      }
-    };
     this.rawWrite = conn.write.bind(conn);
     // Every line irc-framework writes (registration, PONG, QUIT, …) passes the flood bucket too.
     conn.write = (data: string, cb?: () => void) => {
       this.writeLine(data, { onWritten: cb, onDropped: cb, priority: /^(PONG|QUIT)\b/.test(data) }, client);
       return true;
     };
-    client.on('raw', (e: { line: string; from_server: boolean }) => {
-      if (SECRET_LINE.test(e.line)) return;
-      this.log.debug(e.from_server ? '<<' : '>>', e.line.length > 1024 ? e.line.slice(0, 1024) + '…' : e.line);
-    });
-    client.on('debug', (m: string) => this.log.debug(String(m)));
     conn.on('message', (message: IrcLine) => {
       if (client !== this.client) return;
       if (message.command === 'CAP') queueMicrotask(() => this.refreshCaps());
@@ -242,39 +183,7 @@ export class IrcAdapter implements Adapter {
   }
 
   private updateCapabilities(): void {
-    const s = this.session!;
-    const history = s.offered.has('draft/chathistory') || s.offered.has('chathistory') || s.isupport.has('CHATHISTORY');
-    const channelLen = Math.min(50, Number(s.isupport.get('CHANNELLEN')) || 50);
-    // Client-only tags such as +typing need message-tags and must not be denied by ISUPPORT CLIENTTAGDENY.
-    const deny = (s.isupport.get('CLIENTTAGDENY') ?? '').split(',');
-    const typingDenied = deny.includes('typing') || (deny.includes('*') && !deny.includes('-typing'));
-    this.capabilities = {
-      ...baseCapabilities(),
-      typing: s.caps.has('message-tags') && !typingDenied,
-      history,
-      presence: s.caps.has('away-notify'),
-      messageIds: s.caps.has('message-tags'),
-      maxBodyBytes: this.maxBody('#'.padEnd(channelLen, 'x'), 'text'),
-    };
-  }
-
-  /**
-   * Longest body for one line to `target`: 512 bytes minus CRLF, the prefix the server prepends when relaying
-   * (`:nick!user@host `), the command and target, and the CTCP wrapper for actions.
-   */
-  private maxBody(target: string, kind: OutgoingMessage['kind']): number {
-    const s = this.session;
-    const nick = s?.nick ?? this.opts?.nick ?? '';
-    const userLen = Number(s?.isupport.get('USERLEN')) || 10;
-    const hostLen = Number(s?.isupport.get('HOSTLEN')) || 63;
-    const user = s?.user ?? 'x'.repeat(userLen + 1);
-    const host = s?.host ?? 'x'.repeat(hostLen);
-    const prefix = utf8Length(`:${nick}!${user}@${host} `);
-    const command = utf8Length(`${kind === 'notice' ? 'NOTICE' : 'PRIVMSG'} ${target} :`);
-    const wrapper = kind === 'action' ? utf8Length(ctcp('ACTION', ' ')) - 1 : 0;
-    // ISUPPORT LINELEN (https://modern.ircdocs.horse/#linelen-parameter) may raise the 512-byte default.
-    const lineLen = Math.max(IRC_LINE_BYTES, Number(s?.isupport.get('LINELEN')) || IRC_LINE_BYTES);
-    return lineLen - 2 - prefix - command - wrapper;
+    this.capabilities = sessionCapabilities(this.session!, this.opts?.nick);
   }
 
   private onRegistered(): void {
@@ -291,31 +200,14 @@ export class IrcAdapter implements Adapter {
     s.welcomed = true;
     clearTimeout(this.welcomeTimer);
     this.updateCapabilities();
-    this.onlineAt = this.ctx!.now();
+    this.backoff.online(this.ctx!.now());
     this.log.info('registered', { nick: s.nick, caps: [...s.caps].sort(), offered: [...s.offered].sort() });
     this.emitConnection('online');
     this.joinChannels([...this.wanted.values()]);
   }
 
-  /** JOINs several channels per line (keyed ones first, as RFC 2812 §3.2.1 pairs keys with the leading channels). */
   private joinChannels(channels: ChannelSpec[]): void {
-    const keyed = channels.filter((c) => c.key);
-    const open = channels.filter((c) => !c.key);
-    let names: string[] = [];
-    let keys: string[] = [];
-    const flush = () => {
-      if (names.length) this.writeLine(`JOIN ${names.join(',')}${keys.length ? ` ${keys.join(',')}` : ''}`);
-      names = [];
-      keys = [];
-    };
-    for (const group of [keyed, open]) {
-      for (const c of group) {
-        if (names.length && utf8Length(names.join(',') + keys.join(',')) + c.name.length + (c.key?.length ?? 0) > 400) flush();
-        names.push(clean(c.name));
-        if (c.key) keys.push(clean(c.key));
-      }
-      flush();
-    }
+    for (const line of joinLines(channels)) this.writeLine(line);
   }
 
   private onNickRejected(line: IrcLine): void {
@@ -342,7 +234,7 @@ export class IrcAdapter implements Adapter {
     return this.out.echo(label, target, line.command, text, line.tags.msgid, Number.isFinite(time) ? time : undefined);
   }
 
-  private onClose(client: InstanceType<typeof ircFramework.Client>, err: unknown): void {
+  private onClose(client: IrcClient, err: unknown): void {
     if (client !== this.client) return;
     clearTimeout(this.registrationTimer);
     clearTimeout(this.welcomeTimer);
@@ -350,7 +242,7 @@ export class IrcAdapter implements Adapter {
     this.bucket.clear();
     this.out.dropAll('the connection was lost before the server confirmed the message');
     this.hist.dropAll('the connection was lost');
-    this.typingSent.clear();
+    this.typing.clear();
     if (s) {
       for (const ch of s.channels.values()) {
         this.emit({ type: 'conversation', conversation: { remoteId: ch.name, kind: 'channel', joined: false } });
@@ -363,10 +255,7 @@ export class IrcAdapter implements Adapter {
       this.closedWaiter?.();
       return;
     }
-    const now = this.ctx!.now();
-    if (this.onlineAt !== undefined && now - this.onlineAt >= STABLE_MS) this.attempt = 0;
-    this.onlineAt = undefined;
-    const delay = backoffDelay(this.attempt++);
+    const delay = this.backoff.nextDelay(this.ctx!.now());
     const { state, reason } = describeClose(err, s?.serverError);
     this.log.info('disconnected', { reason, retryInMs: delay });
     this.emitConnection(state, `${reason}, retrying in ${Math.max(1, Math.round(delay / 1000))} s`);
@@ -391,11 +280,11 @@ export class IrcAdapter implements Adapter {
       ]);
       clearTimeout(timer);
       if (timedOut) {
-        (client.connection as unknown as { transport?: { disposeSocket(): void } }).transport?.disposeSocket();
+        disposeSocket(client);
         this.onClose(client, undefined);
       }
     } else {
-      if (client) (client.connection as unknown as { transport?: { disposeSocket(): void } }).transport?.disposeSocket();
+      if (client) disposeSocket(client);
       this.out.dropAll('disconnected');
       this.hist.dropAll('disconnected');
       this.emitConnection('offline', 'disconnected');
@@ -411,42 +300,13 @@ export class IrcAdapter implements Adapter {
 
   async send(message: OutgoingMessage): Promise<SendResult> {
     const s = this.requireOnline();
-    const target = clean(message.conversation.remoteId).trim();
-    if (!target || /[\s,]/.test(target) || target === '*') throw new SendRejected(`cannot send to "${target}"`);
-    const command = message.kind === 'notice' ? 'NOTICE' : 'PRIVMSG';
-    const chunks = splitBody(message.body.replace(/\0/g, ''), this.maxBody(target, message.kind));
-    if (chunks.length === 0) throw new SendRejected('empty message');
-    const labels = s.caps.has('labeled-response');
-    const lines = chunks.map((c) => ({
-      label: labels ? this.out.nextLabel() : undefined,
-      command,
-      text: message.kind === 'action' ? ctcp('ACTION', c) : c,
-    }));
-    const wire = (l: (typeof lines)[number]) => `${l.label ? `@label=${l.label} ` : ''}${l.command} ${target} :${l.text}`;
-
-    if (s.caps.has('echo-message')) {
-      const pending = this.out.track(target, lines);
-      lines.forEach((l, i) => this.writeLine(wire(l), { onWritten: () => pending.written(i) }));
-      return pending.promise;
-    }
-    // Without echo-message the server confirms nothing: the message counts as sent once it is on the socket.
-    let written = 0;
-    await Promise.all(
-      lines.map(
-        (l) =>
-          new Promise<void>((resolve, reject) =>
-            this.writeLine(wire(l), {
-              onWritten: () => {
-                written++;
-                resolve();
-              },
-              onDropped: () =>
-                reject(written === 0 ? new SendRejected('not connected', { retryable: true }) : new SendRejected('connection lost while sending', { retryable: false })),
-            }),
-          ),
-      ),
+    return sendMessage(
+      s,
+      message,
+      this.out,
+      (target, kind) => maxBody(this.session, this.opts?.nick, target, kind),
+      (line, cbs) => this.writeLine(line, cbs),
     );
-    return { state: 'sent' };
   }
 
   async join(address: string, options?: { password?: string }): Promise<void> {
@@ -499,17 +359,8 @@ export class IrcAdapter implements Adapter {
     if (!s?.welcomed || !this.capabilities.typing) return;
     const target = clean(conversationRemoteId).trim();
     if (!target || /[\s,]/.test(target) || target === '*') return;
-    const key = this.normalize(target);
-    const now = this.ctx!.now();
-    const last = this.typingSent.get(key);
-    if (active) {
-      if (last !== undefined && now - last < 3000) return;
-      this.typingSent.set(key, now);
-      this.writeLine(`@+typing=active TAGMSG ${target}`);
-    } else if (last !== undefined) {
-      this.typingSent.delete(key);
-      this.writeLine(`@+typing=done TAGMSG ${target}`);
-    }
+    const line = this.typing.update(this.normalize(target), target, active, this.ctx!.now());
+    if (line) this.writeLine(line);
   }
 
   normalize(address: string): string {
