@@ -28,7 +28,7 @@ async function timeToScreen(command: string[], env: Record<string, string>, read
     }
     return { ms, rssMb };
   } finally {
-    term.kill();
+    await term.kill();
   }
 }
 

@@ -41,7 +41,7 @@ before(async () => {
 
 after(async () => {
   if (skip) return;
-  term?.kill();
+  await term?.kill();
   peer?.close();
   await server?.stop();
 });
@@ -72,7 +72,9 @@ test('start, switch with Ctrl-K, send, see the reply, resize, quit', { skip }, a
 
   term.type('/quit');
   term.keys('Enter');
-  await waitFor(() => term.exited(), 'natter exited', 15_000);
+  await waitFor(() => term.exited() && term.exitStatus() !== undefined, 'natter exited', 15_000).catch((e) => {
+    throw new Error(`${(e as Error).message}; dead=${term.exited()} status=${term.exitStatus()} signal=${term.exitSignal()}\n${term.screen()}`, { cause: e });
+  });
   assert.equal(term.exitStatus(), 0);
   await waitFor(() => peer.lines.some((l) => /^:alice\S* QUIT/.test(l)), 'the server saw alice quit');
   const log = readFileSync(join(home, 'state', 'natter.log'), 'utf8');

@@ -16,14 +16,15 @@ export class TmuxSession {
   /** Starts `command` in a detached session of the given size; the pane stays after the program exits. */
   start(command: string[], options: { width?: number; height?: number; env?: Record<string, string>; cwd?: string } = {}): void {
     const env = Object.entries(options.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+    // remain-on-exit is set before the program starts, so even one that exits at once leaves its screen to read.
     this.tmux(
+      'start-server', ';', 'set-option', '-g', 'remain-on-exit', 'on', ';',
       'new-session', '-d', '-s', this.name,
       '-x', String(options.width ?? 120), '-y', String(options.height ?? 36),
       ...(options.cwd ? ['-c', options.cwd] : []),
       ...env,
       command.map((c) => `'${c.replace(/'/g, `'\\''`)}'`).join(' '),
     );
-    this.tmux('set-option', '-t', this.name, 'remain-on-exit', 'on');
   }
 
   /** Key names as tmux knows them: `C-k`, `Enter`, `Escape`, `M-1`, `PageUp`. */
@@ -65,13 +66,36 @@ export class TmuxSession {
     return this.tmux('display-message', '-p', '-t', this.name, '#{pane_dead}').trim() === '1';
   }
 
+  /** The signal that ended the program, if one did. */
+  exitSignal(): string | undefined {
+    return this.tmux('display-message', '-p', '-t', this.name, '#{pane_dead_signal}').trim() || undefined;
+  }
+
   exitStatus(): number | undefined {
     const s = this.tmux('display-message', '-p', '-t', this.name, '#{pane_dead_status}').trim();
     return s === '' ? undefined : Number(s);
   }
 
-  /** Ends the private tmux server (and with it only the program this session started). */
-  kill(): void {
+  /** Ends the private tmux server (and with it only the program this session started), then waits for that program. */
+  async kill(timeoutMs = 10_000): Promise<void> {
+    let pid: number | undefined;
+    try {
+      pid = this.exited() ? undefined : this.panePid();
+    } catch {
+      pid = undefined;
+    }
     spawnSync('tmux', ['-L', this.socket, 'kill-server']);
+    if (!pid) return;
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await waitFor(() => !alive(), `pane process ${pid} to exit`, timeoutMs).catch(() => {
+      if (alive()) process.kill(pid, 'SIGKILL');
+    });
   }
 }
