@@ -20,7 +20,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bin/**/*.js', 'test/run.js', 'eslint.config.js'],
+    files: ['bin/**/*.js', 'scripts/**/*.js', 'test/run.js', 'eslint.config.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
   {

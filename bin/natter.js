@@ -11,5 +11,5 @@ if (major < 22 || (major === 22 && minor < 13)) {
 // Node's on-disk compile cache (22.1+) spares re-compiling natter's and its libraries' modules at every start.
 const { enableCompileCache } = await import('node:module');
 enableCompileCache?.();
-const { main } = await import('../dist/src/cli/main.js');
+const { main } = await import('../dist/bundle/main.js');
 process.exitCode = await main(process.argv);

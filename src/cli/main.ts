@@ -6,13 +6,17 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { NatterError, userMessageOf } from '../core/errors.js';
 
+/** natter's version from its package.json, found upwards from this module (compiled or bundled). */
 function version(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-    return pkg.version;
-  } catch {
-    return 'unknown';
+  for (let dir = new URL('./', import.meta.url); dir.pathname !== '/'; dir = new URL('../', dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'natter' && pkg.version) return pkg.version;
+    } catch {
+      // no package.json here: look one level up
+    }
   }
+  return 'unknown';
 }
 
 export async function main(argv: string[]): Promise<number> {
