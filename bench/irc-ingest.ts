@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { openSession } from '../src/app/open-session.js';
 import { Engine } from '../src/core/engine/engine.js';
 import type { AdapterContext } from '../src/core/contract.js';
+import { memoryAccount } from './memory-adapter.js';
 import { silentLogger } from '../src/core/logger.js';
 import { openStore } from '../src/store/open-store.js';
 import { startInspircd } from '../test/harness/inspircd.js';
@@ -59,27 +60,7 @@ export async function engineIngest(count = 200_000): Promise<{ perSecond: number
   const engine = new Engine({
     store,
     log: silentLogger,
-    accounts: [
-      {
-        id: 'mem',
-        protocol: 'irc',
-        enabled: true,
-        config: {},
-        secret: async () => undefined,
-        factory: () => ({
-          protocol: 'irc',
-          capabilities: { edits: false, reactions: false, replies: false, retraction: false, receipts: false, typing: false, history: false, e2ee: false, uploads: false, presence: false, threads: false, messageIds: true },
-          start: async (c) => void (ctx = c),
-          stop: async () => {},
-          send: async () => ({ state: 'sent' }),
-          join: async () => {},
-          leave: async () => {},
-          history: async () => ({ messages: [] }),
-          command: async () => {},
-          normalize: (a) => a.toLowerCase(),
-        }),
-      },
-    ],
+    accounts: [memoryAccount('mem', (c) => (ctx = c))],
   });
   await engine.start();
   const started = performance.now();

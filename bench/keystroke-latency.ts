@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import type { AdapterContext } from '../src/core/contract.js';
 import { Engine } from '../src/core/engine/engine.js';
+import { memoryAccount } from './memory-adapter.js';
 import { silentLogger } from '../src/core/logger.js';
 import { openStore } from '../src/store/open-store.js';
 import { generateProfile } from '../src/store/testing/generate-profile.js';
@@ -27,27 +28,7 @@ export async function keystrokeLatency(_home: string, keys = 150, rate = 200): P
   const engine = new Engine({
     store,
     log: silentLogger,
-    accounts: [
-      {
-        id: 'bench',
-        protocol: 'irc',
-        enabled: true,
-        config: {},
-        secret: async () => undefined,
-        factory: () => ({
-          protocol: 'irc',
-          capabilities: { edits: false, reactions: false, replies: false, retraction: false, receipts: false, typing: false, history: false, e2ee: false, uploads: false, presence: false, threads: false, messageIds: true },
-          start: async (c) => void (ctx = c),
-          stop: async () => {},
-          send: async () => ({ state: 'sent' }),
-          join: async () => {},
-          leave: async () => {},
-          history: async () => ({ messages: [] }),
-          command: async () => {},
-          normalize: (a) => a.toLowerCase(),
-        }),
-      },
-    ],
+    accounts: [memoryAccount('bench', (c) => (ctx = c))],
   });
   await engine.start();
   ctx.emit({ type: 'connection', state: 'online', self: 'me' });

@@ -2,49 +2,25 @@
  * `natter doctor`: checks each account's config, secret, DNS, TCP, TLS and authentication, and says what to fix.
  * Exits non-zero when any check fails.
  */
-import type { AdapterEvent, KeyValue } from '../core/contract.js';
-import { createLogger } from '../core/logger.js';
+import type { LogLevel } from '../core/logger.js';
 import { userMessageOf } from '../core/errors.js';
 import { loadConfig, type AccountConfig } from '../config/load.js';
 import { insecureDirs, resolveProfile } from '../config/paths.js';
 import { accountRuntime, logLevel } from '../app/open-session.js';
+import { connectOnce } from './connect-once.js';
 import { probeDns, probeTcp, probeTls, type ProbeResult } from './network-probe.js';
 import { promptHidden } from './prompt-hidden.js';
 
 const mark = (ok: boolean) => (ok ? '✓' : '✗');
 
-function memoryKv(): KeyValue {
-  const m = new Map<string, string>();
-  return { get: (k) => m.get(k), set: (k, v) => void m.set(k, v), delete: (k) => void m.delete(k), batch: () => {} };
-}
 
-async function authenticate(account: AccountConfig, logFile: string, level: ReturnType<typeof logLevel>, timeoutMs = 20_000): Promise<ProbeResult> {
-  const rt = accountRuntime(account, promptHidden);
-  if (!rt.factory) return { ok: false, text: rt.unavailable ?? 'not supported' };
-  const adapter = rt.factory();
-  let settle!: (r: ProbeResult) => void;
-  const result = new Promise<ProbeResult>((r) => (settle = r));
-  const timer = setTimeout(() => settle({ ok: false, text: `not logged in within ${timeoutMs / 1000} s` }), timeoutMs);
-  const emit = (e: AdapterEvent) => {
-    if (e.type === 'connection' && e.state === 'online') settle({ ok: true, text: `logged in${e.self ? ` as ${e.self}` : ''}` });
-    if (e.type === 'connection' && (e.state === 'error' || e.state === 'offline')) settle({ ok: false, text: e.detail ?? 'login failed' });
-  };
+async function authenticate(account: AccountConfig, logFile: string, level: LogLevel): Promise<ProbeResult> {
   try {
-    await adapter.start({
-      accountId: account.name,
-      config: rt.config,
-      emit,
-      kv: memoryKv(),
-      log: createLogger({ file: logFile, level }).child(`doctor:${account.name}`),
-      now: Date.now,
-      secret: rt.secret,
-    });
-    return await result;
+    const session = await connectOnce(account, { logFile, level, scope: 'doctor', timeoutMs: 20_000 });
+    await session.close('natter doctor');
+    return { ok: true, text: `logged in${session.self ? ` as ${session.self}` : ''}` };
   } catch (error) {
     return { ok: false, text: userMessageOf(error) };
-  } finally {
-    clearTimeout(timer);
-    await adapter.stop('natter doctor').catch(() => {});
   }
 }
 

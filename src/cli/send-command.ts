@@ -3,22 +3,10 @@
  * It does not open the store, so it works while a natter interface holds the profile.
  */
 import { randomUUID } from 'node:crypto';
-import type { AdapterEvent, KeyValue } from '../core/contract.js';
-import { createLogger } from '../core/logger.js';
 import { loadConfig } from '../config/load.js';
 import { resolveProfile } from '../config/paths.js';
-import { accountRuntime, logLevel } from '../app/open-session.js';
-import { promptHidden } from './prompt-hidden.js';
-
-function memoryKv(): KeyValue {
-  const m = new Map<string, string>();
-  return {
-    get: (k) => m.get(k),
-    set: (k, v) => void m.set(k, v),
-    delete: (k) => void m.delete(k),
-    batch: (w) => w.forEach(({ key, value }) => (value === undefined ? m.delete(key) : m.set(key, value))),
-  };
-}
+import { logLevel } from '../app/open-session.js';
+import { connectOnce, type OneShot } from './connect-once.js';
 
 const fail = (text: string): number => {
   process.stderr.write(`natter send: ${text}\n`);
@@ -33,48 +21,17 @@ export async function sendCommand(opts: { config?: string; debug?: boolean; acco
     const names = config.accounts.map((a) => a.name).join(', ') || 'none';
     return fail(`no account named "${opts.account}" in ${config.file} (accounts: ${names})`);
   }
-  const rt = accountRuntime(account, promptHidden);
-  if (!rt.factory) return fail(rt.unavailable ?? `${account.protocol} is not supported`);
-  const log = createLogger({ file: profile.logFile, level: logLevel(config, opts.debug) }).child(`send:${account.name}`);
-  const adapter = rt.factory();
-  let online!: () => void;
-  let failure: Error | undefined;
-  let reject!: (error: Error) => void;
-  const ready = new Promise<void>((resolve, rej) => {
-    online = resolve;
-    reject = rej;
-  });
-  ready.catch(() => {}); // awaited below; marks an early failure as handled
-  const failed = (reason: string) => {
-    failure ??= new Error(reason);
-    reject(failure);
-  };
-  const joined = new Set<string>();
-  const onEvent = (event: AdapterEvent) => {
-    if (event.type === 'connection' && event.state === 'online') online();
-    // One attempt is enough for a one-shot command: a refused or dropped first connection is the answer.
-    if (event.type === 'connection' && (event.state === 'error' || event.state === 'offline')) failed(event.detail ?? 'connection failed');
-    if (event.type === 'conversation' && event.conversation.joined) joined.add(adapter.normalize(event.conversation.remoteId));
-  };
-  const timeoutMs = opts.timeoutMs ?? 30_000;
-  const timer = setTimeout(() => failed(`no answer from the server within ${timeoutMs / 1000} s`), timeoutMs);
+  let session: OneShot | undefined;
   try {
-    await adapter.start({
-      accountId: account.name,
-      config: rt.config,
-      emit: onEvent,
-      kv: memoryKv(),
-      log,
-      now: Date.now,
-      secret: rt.secret,
-    });
-    await ready;
+    session = await connectOnce(account, { logFile: profile.logFile, level: logLevel(config, opts.debug), scope: 'send', timeoutMs: opts.timeoutMs });
+    const { adapter } = session;
     // IRC channels refuse messages from outside (+n), so join first.
     const channel = account.protocol === 'irc' && /^[#&+!]/.test(opts.to);
     if (channel) {
       await adapter.join(opts.to);
       const key = adapter.normalize(opts.to);
-      while (!joined.has(key)) {
+      while (!session.joined.has(key)) {
+        const failure = session.failure();
         if (failure) throw failure;
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -90,7 +47,6 @@ export async function sendCommand(opts: { config?: string; debug?: boolean; acco
   } catch (error) {
     return fail(error instanceof Error ? error.message : String(error));
   } finally {
-    clearTimeout(timer);
-    await adapter.stop('natter send').catch(() => {});
+    await session?.close('natter send');
   }
 }

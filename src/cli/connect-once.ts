@@ -1,0 +1,67 @@
+/**
+ * One connection attempt of one account without the profile's store, for the one-shot commands (`send`, `doctor`):
+ * no reconnecting — a refused, dropped or failed first connection is the answer, in the adapter's plain words.
+ */
+import type { Adapter, AdapterEvent } from '../core/contract.js';
+import { createLogger, type LogLevel } from '../core/logger.js';
+import type { AccountConfig } from '../config/load.js';
+import { accountRuntime } from '../app/open-session.js';
+import { memoryKv } from './memory-kv.js';
+import { promptHidden } from './prompt-hidden.js';
+
+export interface OneShot {
+  adapter: Adapter;
+  /** Own address once online (nick, JID …). */
+  self?: string;
+  /** Conversations the server confirmed we joined (normalized). */
+  joined: Set<string>;
+  /** The first failure reported after going online, if any. */
+  failure(): Error | undefined;
+  close(reason: string): Promise<void>;
+}
+
+export async function connectOnce(account: AccountConfig, options: { logFile: string; level: LogLevel; scope: string; timeoutMs?: number }): Promise<OneShot> {
+  const rt = accountRuntime(account, promptHidden);
+  if (!rt.factory) throw new Error(rt.unavailable ?? `${account.protocol} is not supported`);
+  const adapter = rt.factory();
+  const joined = new Set<string>();
+  let failure: Error | undefined;
+  let self: string | undefined;
+  let settle!: (error?: Error) => void;
+  const ready = new Promise<void>((resolve, reject) => (settle = (e) => (e ? reject(e) : resolve())));
+  ready.catch(() => {}); // awaited below; marks an early failure as handled
+  const fail = (reason: string) => {
+    failure ??= new Error(reason);
+    settle(failure);
+  };
+  const emit = (event: AdapterEvent) => {
+    if (event.type === 'connection' && event.state === 'online') {
+      self = event.self;
+      settle();
+    }
+    if (event.type === 'connection' && (event.state === 'error' || event.state === 'offline')) fail(event.detail ?? 'connection failed');
+    if (event.type === 'conversation' && event.conversation.joined) joined.add(adapter.normalize(event.conversation.remoteId));
+  };
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const timer = setTimeout(() => fail(`no answer from the server within ${timeoutMs / 1000} s`), timeoutMs);
+  const close = async (reason: string) => {
+    clearTimeout(timer);
+    await adapter.stop(reason).catch(() => {});
+  };
+  try {
+    await adapter.start({
+      accountId: account.name,
+      config: rt.config,
+      emit,
+      kv: memoryKv(),
+      log: createLogger({ file: options.logFile, level: options.level }).child(`${options.scope}:${account.name}`),
+      now: Date.now,
+      secret: rt.secret,
+    });
+    await ready;
+  } catch (error) {
+    await close(options.scope);
+    throw error;
+  }
+  return { adapter, self, joined, failure: () => failure, close };
+}
