@@ -1,12 +1,21 @@
-/** Which adapter serves which protocol. Protocols without an adapter yet are reported, never silently ignored. */
-import type { AdapterFactory } from '../core/contract.js';
+/**
+ * Which adapter serves which protocol. Adapters (and their protocol libraries) load on first use, after the
+ * interface is on screen, so start-up pays only for what is configured. Protocols without an adapter yet are
+ * reported, never silently ignored.
+ */
+import type { Adapter } from '../core/contract.js';
 import type { Protocol } from '../core/model.js';
-import { createIrcAdapter } from '../../adapters/irc/index.js';
 
-export const adapterFactories: Partial<Record<Protocol, AdapterFactory>> = {
-  irc: createIrcAdapter,
+const loaders: Partial<Record<Protocol, () => Promise<() => Adapter>>> = {
+  irc: async () => (await import('../../adapters/irc/index.js')).createIrcAdapter,
 };
 
+/** A factory building a fresh adapter for the protocol, or undefined when natter has none yet. */
+export function adapterFactory(protocol: Protocol): (() => Promise<Adapter>) | undefined {
+  const load = loaders[protocol];
+  return load ? async () => (await load())() : undefined;
+}
+
 export function unavailableReason(protocol: Protocol): string | undefined {
-  return adapterFactories[protocol] ? undefined : `${protocol} accounts are not supported by this version of natter yet`;
+  return loaders[protocol] ? undefined : `${protocol} accounts are not supported by this version of natter yet`;
 }

@@ -12,7 +12,7 @@ import type { AccountRuntime } from '../core/engine/account-runtime.js';
 import { openStore } from '../store/open-store.js';
 import { acquireProfileLock } from '../store/lock.js';
 import type { Store } from '../store/types.js';
-import { adapterFactories, unavailableReason } from './adapters.js';
+import { adapterFactory, unavailableReason } from './adapters.js';
 import { accountFromUrl } from './account-from-url.js';
 
 export interface SessionOptions {
@@ -35,7 +35,7 @@ export interface Session {
 /** The runtime of one configured account: its protocol keys, its TLS keys and where its secrets come from. */
 export function accountRuntime(account: AccountConfig, prompt?: SessionOptions['prompt']): AccountRuntime {
   let cached: string | undefined;
-  const factory = adapterFactories[account.protocol];
+  const factory = adapterFactory(account.protocol);
   // IRC works without a password; ask for one only when SASL is configured. Other networks always need one.
   const asks = account.protocol !== 'irc' || Boolean(account.settings.sasl_username);
   return {

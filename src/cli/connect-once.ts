@@ -23,7 +23,7 @@ export interface OneShot {
 export async function connectOnce(account: AccountConfig, options: { logFile: string; level: LogLevel; scope: string; timeoutMs?: number }): Promise<OneShot> {
   const rt = accountRuntime(account, promptHidden);
   if (!rt.factory) throw new Error(rt.unavailable ?? `${account.protocol} is not supported`);
-  const adapter = rt.factory();
+  const adapter = await rt.factory();
   const joined = new Set<string>();
   let failure: Error | undefined;
   let self: string | undefined;

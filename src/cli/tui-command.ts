@@ -24,10 +24,13 @@ export async function runTuiCommand(opts: { config?: string; debug?: boolean }):
   process.once('SIGHUP', onSignal);
   const restore = containProcess(session.log, session.engine);
   try {
-    await session.engine.start();
     const { runTui } = await import('../ui/run-tui.js');
     const ui = session.config.ui;
-    await runTui(session.engine, { display: { timestamps: ui.timestamps, collapseJoins: ui.collapse_joins, timeFormat: ui.time_format } });
+    // The interface comes up first; connections (and the protocol libraries they load) start behind it.
+    session.engine.prepare();
+    const running = runTui(session.engine, { display: { timestamps: ui.timestamps, collapseJoins: ui.collapse_joins, timeFormat: ui.time_format } });
+    await session.engine.connectAll();
+    await running;
   } finally {
     await session.close(reason ?? 'natter quit');
     restore();

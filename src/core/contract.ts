@@ -187,4 +187,3 @@ export interface Adapter {
   normalize(address: string): string;
 }
 
-export type AdapterFactory = () => Adapter;

@@ -1,13 +1,16 @@
 /** What the engine knows about one configured account while it runs. */
-import type { Adapter, AdapterFactory } from '../contract.js';
+import type { Adapter } from '../contract.js';
 import type { Protocol } from '../model.js';
 
 export interface AccountRuntime {
   id: string;
   protocol: Protocol;
   enabled: boolean;
-  /** Builds a fresh adapter for each connection attempt started by the user (/connect). Absent: protocol not built. */
-  factory?: AdapterFactory;
+  /**
+   * Builds a fresh adapter for each connection started by the engine or the user (/connect); may load the adapter's
+   * code first. Absent: natter has no adapter for the protocol yet.
+   */
+  factory?: () => Adapter | Promise<Adapter>;
   /** Why there is no adapter (shown on the status line and in `natter accounts`). */
   unavailable?: string;
   /** The protocol keys of the account's config (secrets excluded). */

@@ -45,6 +45,7 @@ export class Engine implements EngineApi {
   /** The ingest path; history pages fetched by actions go through it too. */
   readonly ingestDeps: IngestDeps;
   private stopped = false;
+  private prepared = false;
 
   constructor(options: EngineOptions) {
     this.store = options.store;
@@ -80,6 +81,14 @@ export class Engine implements EngineApi {
 
   /** Registers every account in the store, recovers the outbox, and starts the enabled adapters. */
   async start(): Promise<void> {
+    this.prepare();
+    await this.connectAll();
+  }
+
+  /** Registers every account in the store (state offline until it connects) and recovers the outbox. */
+  prepare(): void {
+    if (this.prepared) return;
+    this.prepared = true;
     for (const rt of this.runtimes.values()) {
       this.store.upsertAccount({ id: rt.id, protocol: rt.protocol });
       const self = this.store.listAccounts().find((a) => a.id === rt.id)?.self;
@@ -88,6 +97,11 @@ export class Engine implements EngineApi {
       this.store.setAccountState(rt.id, { state: 'offline', detail: rt.unavailable ?? (rt.enabled ? undefined : 'disabled in the config'), self });
     }
     this.changes.accounts();
+  }
+
+  /** Starts the adapters of every enabled account. Resolves once they are started, not once they are online. */
+  async connectAll(): Promise<void> {
+    this.prepare();
     await Promise.all([...this.runtimes.values()].filter((rt) => rt.enabled).map((rt) => this.connect(rt.id)));
   }
 
@@ -124,7 +138,7 @@ export class Engine implements EngineApi {
       return;
     }
     if (rt.adapter) await this.disconnect(accountId, 'reconnecting');
-    const adapter = rt.factory();
+    const adapter = await rt.factory();
     rt.adapter = adapter;
     const ctx: AdapterContext = {
       accountId,
