@@ -1,9 +1,10 @@
 /** The top row: the conversation title (bold), an encryption marker, and the topic (already sanitized), truncated. */
+import { memo } from 'react';
 import { Box, Text } from 'ink';
 import type { Conversation } from '../core/model.js';
 import { textWidth, truncate } from './wrap.js';
 
-export function Header({ conversation, width }: { conversation: Conversation | undefined; width: number }) {
+function HeaderView({ conversation, width }: { conversation: Conversation | undefined; width: number }) {
   if (!conversation) {
     return (
       <Box height={1} width={width}>
@@ -24,3 +25,6 @@ export function Header({ conversation, width }: { conversation: Conversation | u
     </Box>
   );
 }
+
+/** Memoized: re-renders only when its props changed (a keystroke in the composer leaves it alone). */
+export const Header = memo(HeaderView);

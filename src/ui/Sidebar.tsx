@@ -3,6 +3,7 @@
  * counts; the selected conversation is inverted. Only the rows that fit are rendered; the list scrolls to keep the
  * selection in view.
  */
+import { memo } from 'react';
 import { Box } from 'ink';
 import type { SidebarEntry } from './sidebar-order.js';
 import { SidebarAccountRow } from './SidebarAccountRow.js';
@@ -15,7 +16,7 @@ export interface SidebarProps {
   height: number;
 }
 
-export function Sidebar({ entries, selectedId, width, height }: SidebarProps) {
+function SidebarView({ entries, selectedId, width, height }: SidebarProps) {
   const sel = entries.findIndex((e) => e.type === 'conversation' && e.conversation.id === selectedId);
   const start = Math.max(0, Math.min(sel - Math.floor(height / 2), entries.length - height));
   const visible = entries.slice(start, start + height);
@@ -24,12 +25,15 @@ export function Sidebar({ entries, selectedId, width, height }: SidebarProps) {
       {visible.map((e) => (
         <Box key={e.key} height={1} width={width}>
           {e.type === 'account' ? (
-            <SidebarAccountRow entry={e} width={width} />
+            <SidebarAccountRow account={e.account} width={width} />
           ) : (
-            <SidebarConversationRow entry={e} width={width} selected={e.conversation.id === selectedId} />
+            <SidebarConversationRow conversation={e.conversation} width={width} selected={e.conversation.id === selectedId} />
           )}
         </Box>
       ))}
     </Box>
   );
 }
+
+/** Memoized: re-renders only when its props changed (a keystroke in the composer leaves it alone). */
+export const Sidebar = memo(SidebarView);

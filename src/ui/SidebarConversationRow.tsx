@@ -1,14 +1,11 @@
 /** A sidebar row: conversation title, mention badge (highlighted) and unread count; inverted when selected. */
+import { memo } from 'react';
 import { Text } from 'ink';
-import type { SidebarEntry } from './sidebar-order.js';
+import type { Conversation } from '../core/model.js';
 import { fit, textWidth, truncate } from './wrap.js';
 
-export function SidebarConversationRow(props: {
-  entry: Extract<SidebarEntry, { type: 'conversation' }>;
-  width: number;
-  selected: boolean;
-}) {
-  const c = props.entry.conversation;
+function SidebarConversationRowView(props: { conversation: Conversation; width: number; selected: boolean }) {
+  const c = props.conversation;
   const unread = c.unread > 0 ? String(c.unread) : '';
   const mentions = c.mentions > 0 ? `@${c.mentions}` : '';
   const badge = [mentions, unread].filter(Boolean).join(' ');
@@ -32,3 +29,5 @@ export function SidebarConversationRow(props: {
   );
 }
 
+/** Memoized: re-renders only when its props changed (a keystroke in the composer leaves it alone). */
+export const SidebarConversationRow = memo(SidebarConversationRowView);

@@ -2,6 +2,7 @@
  * The bottom row: who is typing, or the latest feedback (a command's result or the engine's status), and on the right
  * each account with its connection glyph.
  */
+import { memo } from 'react';
 import { Box, Text } from 'ink';
 import type { Account } from '../core/model.js';
 import type { StatusMessage } from '../core/engine-api.js';
@@ -23,7 +24,7 @@ function typingText(names: string[]): string {
 
 const levelColor = { info: undefined, warn: 'yellow', error: 'red' } as const;
 
-export function StatusBar({ width, message, typing, accounts }: StatusBarProps) {
+function StatusBarView({ width, message, typing, accounts }: StatusBarProps) {
   const right = accounts.map((a) => `${connectionLook[a.state].glyph}${a.id}`).join(' ');
   const rightText = truncate(right, Math.max(0, Math.floor(width / 3)));
   const leftWidth = Math.max(0, width - textWidth(rightText) - 1);
@@ -51,3 +52,6 @@ export function StatusBar({ width, message, typing, accounts }: StatusBarProps) 
     </Box>
   );
 }
+
+/** Memoized: re-renders only when its props changed (a keystroke in the composer leaves it alone). */
+export const StatusBar = memo(StatusBarView);

@@ -4,6 +4,8 @@ import { Text } from 'ink';
 import { inkColor, type UiSpan } from './styles.js';
 
 function StyledLineView({ spans }: { spans: readonly UiSpan[] }) {
+  // An empty Text would take no row at all; a blank line still has to take one.
+  if (spans.every((s) => s.text === '')) return <Text> </Text>;
   return (
     <Text wrap="truncate-end">
       {spans.map((s, i) => (

@@ -2,6 +2,7 @@
  * The centre pane: exactly the rows of the viewport (never the whole conversation), bottom-aligned, with a
  * "N new messages ↓" hint on the last row while scrolled up and new messages arrived.
  */
+import { memo } from 'react';
 import { Box, Text } from 'ink';
 import { StyledLine } from './StyledLine.js';
 import type { Viewport } from './timeline-window.js';
@@ -14,7 +15,7 @@ export interface TimelineProps {
   empty?: string;
 }
 
-export function Timeline({ view, width, height, empty }: TimelineProps) {
+function TimelineView({ view, width, height, empty }: TimelineProps) {
   const hint = !view.following && view.newCount > 0;
   // The hint covers the bottom row rather than pushing the view up: what the user reads stays where it is.
   const rows = hint && view.lines.length >= height ? view.lines.slice(0, height - 1) : view.lines;
@@ -26,10 +27,9 @@ export function Timeline({ view, width, height, empty }: TimelineProps) {
           <Text dimColor>{empty}</Text>
         </Box>
       ) : null}
+      {/* One Text per row (no wrapper Box): lines are pre-wrapped to the width, and fewer nodes make frames cheaper. */}
       {rows.map((line, i) => (
-        <Box key={keys[i]} height={1} width={width}>
-          <StyledLine spans={line} />
-        </Box>
+        <StyledLine key={keys[i]} spans={line} />
       ))}
       {hint ? (
         <Box height={1} width={width} justifyContent="flex-end">
@@ -41,3 +41,6 @@ export function Timeline({ view, width, height, empty }: TimelineProps) {
     </Box>
   );
 }
+
+/** Memoized: re-renders only when its props changed (a keystroke in the composer leaves it alone). */
+export const Timeline = memo(TimelineView);

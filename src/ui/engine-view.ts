@@ -5,6 +5,7 @@
  * in one conversation re-reads that timeline and nothing else. One ChangeSet gives one React update for all hooks.
  */
 import type { ChangeSet, EngineApi } from '../core/engine-api.js';
+import type { Conversation } from '../core/model.js';
 
 export type ViewKey =
   | 'accounts'
@@ -41,9 +42,36 @@ export class EngineView {
     this.versions.set(key, (this.versions.get(key) ?? 0) + 1);
   }
 
+  /** The conversation list as last read; patched row by row when a ChangeSet names rows, re-read when it says all. */
+  private conversationRows: Conversation[] | undefined;
+
+  /**
+   * The conversation list. A ChangeSet naming single conversations re-reads just those rows (the list object changes,
+   * unchanged rows keep their identity so memoized rows skip rendering); `conversations: true` re-reads the list.
+   */
+  conversations(): Conversation[] {
+    this.conversationRows ??= this.engine.conversations();
+    return this.conversationRows;
+  }
+
+  private patchConversations(ids: readonly string[]): void {
+    if (!this.conversationRows) return;
+    const rows = [...this.conversationRows];
+    for (const id of ids) {
+      const row = this.engine.conversation(id);
+      const at = rows.findIndex((c) => c.id === id);
+      if (row && at >= 0) rows[at] = row;
+      else if (row) rows.push(row);
+      else if (at >= 0) rows.splice(at, 1);
+    }
+    this.conversationRows = rows;
+  }
+
   /** Records what changed and notifies every hook once. */
   apply(changes: ChangeSet): void {
     this.epoch++;
+    if (changes.conversations === true) this.conversationRows = undefined;
+    else if (changes.conversations.length > 0) this.patchConversations(changes.conversations);
     if (changes.accounts) this.bump('accounts');
     if (changes.status) this.bump('status');
     if (changes.conversations === true) {

@@ -52,7 +52,21 @@ export function membershipOf(m: Message): Membership | undefined {
   return undefined;
 }
 
+const separators = new Map<string, UiSpan[]>();
+
+/** A `──── label ────` line; cached, since every layout of the window draws the same few. */
 function separator(label: string, width: number, color: string): UiSpan[] {
+  const key = `${label}\u0000${width}\u0000${color}`;
+  let line = separators.get(key);
+  if (!line) {
+    if (separators.size > 500) separators.clear();
+    line = makeSeparator(label, width, color);
+    separators.set(key, line);
+  }
+  return line;
+}
+
+function makeSeparator(label: string, width: number, color: string): UiSpan[] {
   const text = ` ${label} `;
   const side = Math.max(2, Math.floor((width - text.length) / 2));
   return [{ text: truncate('─'.repeat(side) + text + '─'.repeat(side), width, ''), fg: color, dim: color === 'gray' }];

@@ -39,7 +39,7 @@ export function useTimelineWindow(
   const { engine } = useEngineContext();
   const conversation = useEngineConversation(conversationId);
   const version = useTimelineVersion(conversationId);
-  const [, setTick] = useState(0);
+  const [tick, setTick] = useState(0);
   const rerender = useCallback(() => setTick((t) => t + 1), []);
   const pageSize = Math.max(20, Math.min(200, height * 2));
 
@@ -74,7 +74,12 @@ export function useTimelineWindow(
     () => (msgs, atOldest) => layoutTimeline(msgs, { width, unreadAfterSeq, expandEvents, atOldest, display }),
     [width, unreadAfterSeq, expandEvents, display],
   );
-  const view = win ? win.viewport(layout, height) : emptyView;
+  // The same view object until something moved (a scroll, a change of this timeline, a resize), so the memoized
+  // Timeline skips rendering on keystrokes in the composer.
+  const view = useMemo(
+    () => (win ? win.viewport(layout, height) : emptyView),
+    [win, layout, height, tick, version],
+  );
 
   const onResult = options.onResult;
   const askOlder = useCallback(() => {

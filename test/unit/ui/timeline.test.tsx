@@ -235,3 +235,18 @@ test('display options: no timestamps, a 12-hour time format, joins shown one by 
   assert.ok(text.includes(`${h12}:${String(at.getMinutes()).padStart(2, '0')} ${at.getHours() < 12 ? 'am' : 'pm'} <alice> plain`), text);
   assert.match(text, /2 joined: dave, erin/);
 });
+
+test('blank lines inside a message keep their row', async () => {
+  const e = new FakeEngine();
+  e.accountList = [{ id: 'libera', protocol: 'irc', state: 'online' }];
+  e.conversationList = [makeConversation('c', 'libera', { title: '#c' })];
+  e.timelines.set('c', [makeMessage('c', 1, { body: 'first para\n\nsecond para' }), makeMessage('c', 2, { body: 'last' })]);
+  // 35 columns for the timeline: too narrow for a hanging indent, so the blank line has no spans at all.
+  r = renderApp(e, { columns: 60, rows: 20 });
+  const lines = plain(await r.waitFor((f) => f.includes('last'))).split('\n');
+  const i = lines.findIndex((l) => l.includes('first para'));
+  assert.match(lines[i + 1]!, /│\s*$/);
+  assert.match(lines[i + 2]!, /second para/);
+  assert.match(lines[i + 3]!, /<alice> last/);
+  assert.match(lines[i + 4]!, /›/);
+});
