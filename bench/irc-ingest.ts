@@ -1,7 +1,8 @@
 /**
  * Ingest throughput: messages per second persisted (and announced to the UI) by a natter profile joined to a
- * channel on a real InspIRCd on loopback, while an independent raw client floods the channel. Also the engine's own
- * ceiling without a network (events straight into the ingest path).
+ * channel on a real InspIRCd on loopback, while 40 independent raw clients flood the channel (InspIRCd reads each
+ * client's input slowly, so one flooder measures the server, not natter). The same flood into a raw reader gives the
+ * server's own ceiling on this machine; the engine alone (events straight into the ingest path) gives natter's.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,46 @@ import { startInspircd } from '../test/harness/inspircd.js';
 import { RawIrcClient } from '../test/harness/raw-irc-client.js';
 import { waitFor } from '../test/harness/wait-for.js';
 
+const FLOODERS = 40;
+
+async function flooders(port: number): Promise<RawIrcClient[]> {
+  const all: RawIrcClient[] = [];
+  for (let k = 0; k < FLOODERS; k++) {
+    const c = await RawIrcClient.connect('127.0.0.1', port, `flood${k}`);
+    c.join('#bench');
+    all.push(c);
+  }
+  return all;
+}
+
+function flood(clients: RawIrcClient[], count: number): void {
+  const per = Math.ceil(count / clients.length);
+  clients.forEach((c, k) => {
+    let lines = '';
+    for (let i = 0; i < per && k * per + i < count; i++) lines += `PRIVMSG #bench :bench message ${k}-${i} with some ordinary words in it\r\n`;
+    c.write(lines);
+  });
+}
+
+/** The server's ceiling: the same flood into a raw reader that only counts lines. */
+export async function serverCeiling(count = 20_000): Promise<{ perSecond: number }> {
+  const server = await startInspircd();
+  const reader = await RawIrcClient.connect('127.0.0.1', server.port, 'reader');
+  reader.join('#bench');
+  const clients = await flooders(server.port);
+  try {
+    await waitFor(() => reader.lines.filter((l) => / JOIN /.test(l)).length >= FLOODERS + 1, 'everyone joined', 30_000);
+    const started = performance.now();
+    flood(clients, count);
+    await waitFor(() => reader.count('#bench', 'bench message') >= count, `${count} lines read`, 300_000, 20);
+    return { perSecond: count / ((performance.now() - started) / 1000) };
+  } finally {
+    clients.forEach((c) => c.close());
+    reader.close();
+    await server.stop();
+  }
+}
+
 export async function ircIngest(count = 20_000): Promise<{ perSecond: number; notifications: number; stored: number }> {
   const server = await startInspircd();
   const home = mkdtempSync(join(tmpdir(), 'natter-bench-ingest-'));
@@ -25,27 +66,24 @@ export async function ircIngest(count = 20_000): Promise<{ perSecond: number; no
     { mode: 0o600 },
   );
   const session = await openSession({ env: { ...process.env, NATTER_HOME: home } });
-  const blaster = await RawIrcClient.connect('127.0.0.1', server.port, 'blaster');
+  const clients = await flooders(server.port);
   try {
     await session.engine.start();
-    blaster.join('#bench');
     await waitFor(() => session.store.findConversation('bench', '#bench')?.joined, 'natter joined #bench', 30_000);
-    await waitFor(() => blaster.lines.some((l) => /^:reader\S* JOIN/.test(l)), 'blaster saw natter join', 30_000);
+    await waitFor(() => clients[0]!.lines.some((l) => /^:reader\S* JOIN/.test(l)), 'the flooders saw natter join', 30_000);
     const conv = session.store.findConversation('bench', '#bench')!;
     let notifications = 0;
     session.engine.subscribe((c) => {
       if (c.timelines.includes(conv.id)) notifications++;
     });
     const base = session.store.countMessages(conv.id);
-    let lines = '';
-    for (let i = 0; i < count; i++) lines += `PRIVMSG #bench :bench message ${i} with some ordinary words in it\r\n`;
     const started = performance.now();
-    blaster.write(lines);
+    flood(clients, count);
     await waitFor(() => session.store.countMessages(conv.id) - base >= count, `${count} messages stored`, 300_000, 20);
     const seconds = (performance.now() - started) / 1000;
     return { perSecond: count / seconds, notifications, stored: session.store.countMessages(conv.id) - base };
   } finally {
-    blaster.close();
+    clients.forEach((c) => c.close());
     await session.close();
     await server.stop();
     rmSync(home, { recursive: true, force: true });

@@ -5,7 +5,7 @@
 import { benchProfile, PROFILE } from './profile.js';
 import { firstFrame } from './first-frame.js';
 import { searchLatency } from './search-latency.js';
-import { engineIngest, ircIngest } from './irc-ingest.js';
+import { engineIngest, ircIngest, serverCeiling } from './irc-ingest.js';
 import { keystrokeLatency } from './keystroke-latency.js';
 import { fmt } from './stats.js';
 
@@ -38,6 +38,8 @@ await section('keystroke', async () => {
 await section('ingest', async () => {
   const e = await engineIngest();
   out(`ingest (engine):    ${fmt(e.perSecond, 0)} msg/s persisted, no network`);
+  const c = await serverCeiling();
+  out(`InspIRCd ceiling:   ${fmt(c.perSecond, 0)} msg/s delivered to a raw reader on this machine (the same flood, no natter)`);
   const i = await ircIngest();
   out(`ingest (InspIRCd):  ${fmt(i.perSecond, 0)} msg/s persisted and announced (${i.stored} messages, ${i.notifications} UI notifications)   (target > 20,000)`);
 });

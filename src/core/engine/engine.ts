@@ -74,6 +74,7 @@ export class Engine implements EngineApi {
       setSelf: (id, self) => (self ? this.selves.set(id, self) : this.selves.delete(id)),
       onOnline: (id) => this.onlineWaiters.add(id),
       onNotice: (level, text) => this.setStatus(level, text),
+      conversationIds: new Map(),
     };
   }
 

@@ -29,16 +29,22 @@ export interface IngestDeps {
   /** Called after an account reports it is online (to flush its outbox). */
   onOnline(accountId: string): void;
   onNotice(level: 'info' | 'warn' | 'error', text: string): void;
+  /**
+   * The last conversation upsert written, by account and case-folded address: a message repeating it (the hot path
+   * of ingest) spares the store a write.
+   */
+  conversationIds: Map<string, { id: string; said: string }>;
 }
 
 const line = (s: string | undefined) => (s === undefined ? undefined : sanitizeText(s));
 
 export function upsertConversation(deps: IngestDeps, accountId: string, c: ConversationUpsert, reopen: boolean): Conversation {
-  return deps.store.upsertConversation(
+  const key = deps.normalize(accountId, c.remoteId);
+  const conv = deps.store.upsertConversation(
     {
       accountId,
       remoteId: line(c.remoteId) ?? '',
-      key: deps.normalize(accountId, c.remoteId),
+      key,
       kind: c.kind,
       title: line(c.title),
       topic: line(c.topic),
@@ -48,6 +54,19 @@ export function upsertConversation(deps: IngestDeps, accountId: string, c: Conve
     },
     reopen,
   );
+  deps.conversationIds.set(`${accountId}\u0000${key}`, { id: conv.id, said: said(c) });
+  return conv;
+}
+
+const said = (c: ConversationUpsert) => JSON.stringify([c.kind, c.title, c.topic, c.joined, c.encrypted, c.ext]);
+
+/**
+ * The id of a message's conversation. A known conversation is not written again when the message says nothing new
+ * about it (the hot path of ingest); inserting a live message reopens a closed conversation by itself.
+ */
+function conversationIdFor(deps: IngestDeps, accountId: string, c: ConversationUpsert, reopen: boolean): string {
+  const known = deps.conversationIds.get(`${accountId}\u0000${deps.normalize(accountId, c.remoteId)}`);
+  return known && known.said === said(c) ? known.id : upsertConversation(deps, accountId, c, reopen).id;
 }
 
 function findConversation(deps: IngestDeps, accountId: string, remoteId: string): Conversation | undefined {
@@ -58,7 +77,7 @@ export function ingestMessage(deps: IngestDeps, accountId: string, m: IncomingMe
   const { store } = deps;
   // Server windows (MOTD, server notices) show activity but never unread counts or highlights.
   const countsUnread = m.direction === 'in' && m.kind !== 'event' && m.conversation.kind !== 'server';
-  const conv = upsertConversation(deps, accountId, m.conversation, countsUnread && !m.historical);
+  const conv = { id: conversationIdFor(deps, accountId, m.conversation, countsUnread && !m.historical) };
   const body = sanitizeText(m.body, { multiline: true });
   const spans = m.spans ? sanitizeSpans(m.spans) : undefined;
   const receivedAt = deps.now();

@@ -339,3 +339,17 @@ test('presence (away-notify) marks the member away in every conversation of the 
   assert.equal(r.engine.members(conv.id)[0]?.away, true);
   r.store.close();
 });
+
+test('a closed conversation comes back with the next live message, also when its upsert is cached', async () => {
+  const r = await rig();
+  r.adapter.online('me');
+  const conv = channel(r);
+  r.adapter.emit(incoming('first', { remoteId: 'c1', sentAt: 1 }));
+  await settle(r.engine);
+  await r.engine.dispatch({ type: 'close', conversationId: conv.id });
+  assert.equal(r.engine.conversations().some((c) => c.id === conv.id), false);
+  r.adapter.emit(incoming('second', { remoteId: 'c2', sentAt: 2 }));
+  await settle(r.engine);
+  assert.equal(r.engine.conversations().some((c) => c.id === conv.id), true);
+  r.store.close();
+});
