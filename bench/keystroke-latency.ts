@@ -68,14 +68,22 @@ export async function keystrokeLatency(_home: string, keys = 150, rate = 200): P
   for (let i = 0; i < keys; i++) {
     const mark = marks[i % marks.length]!;
     const ms = await new Promise<number>((resolve) => {
-      waiting = { mark, since: performance.now(), done: resolve };
-      stdin.write(mark);
-      setTimeout(() => {
-        if (waiting?.mark === mark) {
-          waiting = undefined;
-          resolve(1000);
-        }
+      // Each key has its own wait and its own fallback, cleared when the frame shows it (a late fallback of an
+      // earlier key must never cancel the wait of a later one that happens to use the same mark).
+      const wait = {
+        mark,
+        since: performance.now(),
+        done: (elapsed: number) => {
+          clearTimeout(fallback);
+          resolve(elapsed);
+        },
+      };
+      const fallback = setTimeout(() => {
+        if (waiting === wait) waiting = undefined;
+        resolve(1000);
       }, 1000);
+      waiting = wait;
+      stdin.write(mark);
     });
     times.push(ms);
     stdin.write('\x7f'); // backspace: the next mark is the only one in the composer
