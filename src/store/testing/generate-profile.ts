@@ -5,6 +5,7 @@
  */
 import type { ConversationKind } from '../../core/model.js';
 import type { NewMessage, Store } from '../types.js';
+import { mulberry32 as prng } from '../../core/testing/prng.js';
 
 export interface GenerateProfileOptions {
   conversations: number;
@@ -29,17 +30,6 @@ const words = (
 const nicks = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'mallory', 'niaj',
   'olivia', 'peggy', 'rupert', 'sybil', 'trent', 'victor', 'walter', 'zoë', 'Ærøskøbing', 'ツバサ'];
 
-/** mulberry32: tiny, fast, good enough for test data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Inserts `conversations` conversations and `messages` messages into `store` (in transactions of 10,000). Message

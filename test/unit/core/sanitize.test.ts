@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isSafeForTerminal, sanitizeHref, sanitizeSpans, sanitizeText } from '../../../src/core/sanitize.js';
 import type { Span } from '../../../src/core/model.js';
+import { mulberry32 } from '../../../src/core/testing/prng.js';
 
 interface Case {
   name: string;
@@ -176,17 +177,6 @@ describe('isSafeForTerminal', () => {
   }
 });
 
-/** mulberry32: a tiny seeded PRNG so the random test is the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('sanitizeText: random hostile strings (seeded)', () => {
   const alphabet = [
