@@ -114,6 +114,9 @@ export function updateMessage(ctx: StoreContext, id: string, patch: MessagePatch
   const params: Record<string, SQLInputValue> = {
     id,
     remote_id: patch.remoteId ?? null,
+    // The confirmed own message's (sender, server time, text) key: without it, a replay that carries no msgid (a
+    // bouncer's buffer, ZNC 1.8) is stored a second time.
+    dedup_key: patch.dedupKey ?? null,
     body: patch.body ?? null,
     set_spans: patch.spans !== undefined ? 1 : 0,
     spans: patch.spans ? JSON.stringify(patch.spans) : null,

@@ -64,8 +64,16 @@ export const sql = {
   findUnconfirmedOwn: `SELECT * FROM messages
     WHERE delivery IN ('pending', 'failed') AND direction = 'out' AND conversation_id = ? AND body = ? AND sent_at BETWEEN ? AND ?
     ORDER BY sent_at, seq LIMIT 1`,
+  /**
+   * A patch; NULL parameters leave their column alone. The dedup key is only set when no other message of the
+   * conversation holds it (that one is the same message, stored from a replay before the confirmation): the unique
+   * index messages_dedup would otherwise fail the whole update.
+   */
   updateMessage: `UPDATE messages SET
       remote_id = COALESCE(:remote_id, remote_id),
+      dedup_key = CASE WHEN :dedup_key IS NULL OR EXISTS (SELECT 1 FROM messages o
+          WHERE o.conversation_id = messages.conversation_id AND o.dedup_key = :dedup_key AND o.id <> messages.id)
+        THEN dedup_key ELSE :dedup_key END,
       body = COALESCE(:body, body),
       spans = CASE WHEN :set_spans THEN :spans ELSE spans END,
       sent_at = COALESCE(:sent_at, sent_at),

@@ -186,6 +186,29 @@ test('updateMessage: patches fields, null clears spans/failure, unknown id gives
   assert.equal(store.updateMessage('missing', { body: 'x' }), undefined);
 });
 
+test('updateMessage: the dedup key given on confirmation makes a later replay of the message a duplicate', () => {
+  const { store, conv } = fixture();
+  put(store, msg(conv.id, { id: 'own', direction: 'out', delivery: 'pending', body: 'hi all' }));
+  store.updateMessage('own', { delivery: 'sent', sentAt: 42_000, dedupKey: 'me|42000|hi all' });
+  // A bouncer replays the message without a msgid: same sender, server time and text, so the same key.
+  const replay = store.insertMessage(msg(conv.id, { id: 'replay', direction: 'out', body: 'hi all', dedupKey: 'me|42000|hi all' }));
+  assert.equal(replay.inserted, false);
+  assert.equal(replay.inserted ? undefined : replay.existing.id, 'own');
+  // A later patch without a key keeps it.
+  store.updateMessage('own', { delivery: 'delivered' });
+  assert.equal(store.insertMessage(msg(conv.id, { id: 'again', dedupKey: 'me|42000|hi all' })).inserted, false);
+});
+
+test('updateMessage: a dedup key another message already holds is left to it, the rest of the patch applies', () => {
+  const { store, conv } = fixture();
+  put(store, msg(conv.id, { id: 'replayed-first', dedupKey: 'me|7|hey' }));
+  put(store, msg(conv.id, { id: 'own', direction: 'out', delivery: 'pending', body: 'hey' }));
+  const m = store.updateMessage('own', { delivery: 'sent', sentAt: 7, dedupKey: 'me|7|hey' });
+  assert.equal(m?.delivery, 'sent');
+  assert.equal(m?.sentAt, 7);
+  assert.equal(store.insertMessage(msg(conv.id, { id: 'third', dedupKey: 'me|7|hey' })).inserted, false);
+});
+
 test('updateMessage: giving a remote id another message already has is a NatterError', () => {
   const { store, conv } = fixture();
   put(store, msg(conv.id, { id: 'x1', remoteId: 'taken' }));
