@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test tiers need (real servers and the terminal driver), when run as root.
+# Installs the Debian packages the test tiers need (real servers, the ZNC bouncer and the terminal driver), when run as root.
 # The TypeScript harnesses call this too, so a single test file run on a fresh machine works.
 set -euo pipefail
-packages=(inspircd tmux openssl)
+packages=(inspircd znc tmux openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
