@@ -80,7 +80,9 @@ function summaryLine(run: Message[], width: number, display: DisplayOptions): Li
   for (const m of run) {
     if (membershipOf(m) === 'join') joined++;
     else left++;
-    const n = m.senderName || m.senderId;
+    // A kick's sender is the kicker; the one who left is `ext.target` (adapters/irc/events/membership.ts).
+    const target = m.ext?.['target'];
+    const n = m.ext?.['ircEvent'] === 'kick' && typeof target === 'string' ? target : m.senderName || m.senderId;
     if (!names.includes(n)) names.push(n);
   }
   const parts: string[] = [];

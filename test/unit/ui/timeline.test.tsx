@@ -187,11 +187,12 @@ test('consecutive joins and parts collapse into one summary line; Alt-E expands 
     ev(3, 'erin', 'join'),
     ev(4, 'frank', 'join'),
     ev(5, 'gina', 'quit'),
-    makeMessage('c', 6, { body: 'after' }),
+    makeMessage('c', 6, { kind: 'event', senderName: 'op', body: 'hank was kicked by op', ext: { ircEvent: 'kick', target: 'hank' } }),
+    makeMessage('c', 7, { body: 'after' }),
   ]);
   r = renderApp(e, size);
   let text = plain(await r.waitFor((f) => f.includes('after')));
-  assert.match(text, /3 joined, 1 left: dave, erin, frank, gina/);
+  assert.match(text, /3 joined, 2 left: dave, erin, frank, gina, hank/);
   assert.doesNotMatch(text, /dave join/);
   await r.press(keys.alt('e'));
   text = plain(await r.waitFor((f) => f.includes('dave join')));
