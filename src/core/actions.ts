@@ -21,6 +21,8 @@ export type Action =
   | { type: 'quit'; reason?: string }
   | { type: 'help'; command?: string }
   | { type: 'mark-read'; conversationId: string; seq: number }
+  /** The user is (or stopped) writing in the conversation: IRCv3 +typing, XEP-0085 chat states, Matrix typing. */
+  | { type: 'typing'; conversationId: string; active: boolean }
   /** Ask the server for older history when the store has nothing older to page in. */
   | { type: 'load-older'; conversationId: string }
   /** A protocol command without a portable action (`/raw`, `/whois`): passed to the adapter as typed. */

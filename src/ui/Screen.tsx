@@ -28,6 +28,7 @@ import type { DisplayOptions } from './time-format.js';
 import { Timeline } from './Timeline.js';
 import { useActionRunner } from './useActionRunner.js';
 import { useComposer } from './useComposer.js';
+import { useTypingNotice } from './useTypingNotice.js';
 import { useEngineAccounts } from './useEngineAccounts.js';
 import { useEngineConversation, useEngineConversations } from './useEngineConversations.js';
 import { useEngineStatus, useEngineTyping } from './useEngineStatus.js';
@@ -62,6 +63,7 @@ export function Screen({ sideKeys, display, showHelp, onQuit }: ScreenProps) {
   const [expandEvents, setExpandEvents] = useState(!display.collapseJoins);
   const [pendingJump, setPendingJump] = useState<Message | undefined>(undefined);
   const composer = useComposer(convId);
+  useTypingNotice(engine, convId, composer.editor.text);
 
   // Layout: everything derives from the window size on each render, so a resize simply re-lays out.
   const sidebarWidth = columns >= sidebarMinColumns ? sidebarWidthFull : 0;

@@ -171,6 +171,13 @@ export async function runAction(engine: Engine, action: Action): Promise<ActionR
       }
       return { ok: true };
     }
+    case 'typing': {
+      // Best effort and silent: a notice that cannot be sent (offline, no support) is simply not sent.
+      const conv = engine.store.getConversation(action.conversationId);
+      const adapter = conv && engine.isOnline(conv.accountId) ? engine.runtime(conv.accountId)?.adapter : undefined;
+      if (conv && conv.kind !== 'server' && adapter?.capabilities.typing) await adapter.setTyping?.(conv.remoteId, action.active);
+      return { ok: true };
+    }
     case 'load-older':
       return loadOlder(engine, conversationOf(engine, action.conversationId));
     case 'protocol': {

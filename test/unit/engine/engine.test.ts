@@ -353,3 +353,19 @@ test('a closed conversation comes back with the next live message, also when its
   assert.equal(r.engine.conversations().some((c) => c.id === conv.id), true);
   r.store.close();
 });
+
+test('typing notices reach the adapter only when it is online and supports them', async () => {
+  const r = await rig();
+  const conv = channel(r);
+  const calls: Array<[string, boolean]> = [];
+  r.adapter.setTyping = async (remoteId: string, active: boolean) => void calls.push([remoteId, active]);
+  await r.engine.dispatch({ type: 'typing', conversationId: conv.id, active: true });
+  assert.deepEqual(calls, [], 'offline: nothing sent');
+  r.adapter.online();
+  await settle(r.engine);
+  await r.engine.dispatch({ type: 'typing', conversationId: conv.id, active: true });
+  r.adapter.capabilities = { ...r.adapter.capabilities, typing: false };
+  await r.engine.dispatch({ type: 'typing', conversationId: conv.id, active: false });
+  assert.deepEqual(calls, [['#natter', true]]);
+  r.store.close();
+});

@@ -49,6 +49,7 @@ export class FakeAdapter implements Adapter {
   async command(name: string, args: string[], target?: string): Promise<void> {
     this.commands.push({ name, args, target });
   }
+  setTyping?: (remoteId: string, active: boolean) => Promise<void>;
   normalize(address: string): string {
     return address.toLowerCase();
   }

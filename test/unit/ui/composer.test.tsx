@@ -170,3 +170,21 @@ test('keys typed while busy arrive in one read: "/join #x" then Enter still runs
   assert.deepEqual(engine.dispatched.find((a) => a.type === 'join'), { type: 'join', accountId: 'libera', address: '#late' });
   await r.waitFor((f) => !plain(f).includes('› /join'), 'composer cleared');
 });
+
+test('writing tells the conversation (typing), sending or emptying the draft ends it; /commands do not', async () => {
+  const engine = sampleEngine();
+  r = renderApp(engine);
+  await r.waitFor((f) => f.includes('#natter'));
+  await r.type('/jo');
+  await r.waitFor((f) => plain(f).includes('› /jo'));
+  assert.equal(engine.dispatched.filter((a) => a.type === 'typing').length, 0, 'a /command is not writing');
+  for (let i = 0; i < 3; i++) await r.press(keys.backspace);
+  await r.type('hi');
+  await r.waitFor(() => engine.dispatched.some((a) => a.type === 'typing'));
+  await r.press(keys.enter);
+  await r.waitFor(() => engine.dispatched.filter((a) => a.type === 'typing').length === 2);
+  assert.deepEqual(engine.dispatched.filter((a) => a.type === 'typing'), [
+    { type: 'typing', conversationId: 'c-natter', active: true },
+    { type: 'typing', conversationId: 'c-natter', active: false },
+  ]);
+});
