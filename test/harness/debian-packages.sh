@@ -2,7 +2,7 @@
 # Installs the Debian packages the test tiers need (real servers, the ZNC bouncer and the terminal driver), when run as root.
 # The TypeScript harnesses call this too, so a single test file run on a fresh machine works.
 set -euo pipefail
-packages=(inspircd znc tmux openssl)
+packages=(inspircd prosody znc tmux openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -16,3 +16,4 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq "${missing[@]}"; }
 # Debian starts the packaged InspIRCd as a system service on 6667; the tests start their own on random loopback ports.
 if [[ " ${missing[*]} " == *" inspircd "* ]] && command -v systemctl >/dev/null; then systemctl disable --now inspircd >/dev/null 2>&1 || true; fi
+if [[ " ${missing[*]} " == *" prosody "* ]] && command -v systemctl >/dev/null; then systemctl disable --now prosody >/dev/null 2>&1 || true; fi

@@ -1,0 +1,276 @@
+/**
+ * Starts a private Prosody 0.12 (Debian package `prosody`) on loopback for integration tests.
+ *
+ * Everything lives in a fresh temp dir: the config (`prosody.cfg.lua`), the data dir, a self-signed certificate made
+ * with the `openssl` CLI (CN=localhost, SAN DNS:localhost, DNS:muc.localhost, IP:127.0.0.1) that clients trust through
+ * `ca_file`, and the server's log. The client ports (STARTTLS and direct TLS, XEP-0368) are random free loopback ports;
+ * s2s, HTTP and the component port are off. Prosody runs in the foreground (`-F`), so the harness owns its PID.
+ *
+ * Loaded modules: roster, saslauth, tls, disco, carbons, pep, mam, smacks, blocklist, bookmarks, ping, vcard4,
+ * private, offline; plus a MUC component `muc.localhost` with muc_mam. New rooms stay locked until the creator
+ * submits the configuration (Prosody's default, XEP-0045 §10.1.2).
+ *
+ * Under `CI=true` a server that cannot start is an error (the caller's test fails); outside CI
+ * {@link prosodyUnavailable} tells a test to skip with a reason when the package cannot be installed.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const BINARY = '/usr/bin/prosody';
+const CTL = '/usr/bin/prosodyctl';
+
+/** The XMPP domain of the test server and its MUC service. */
+export const XMPP_DOMAIN = 'localhost';
+export const MUC_DOMAIN = 'muc.localhost';
+
+export interface ProsodyServer {
+  host: '127.0.0.1';
+  domain: typeof XMPP_DOMAIN;
+  muc: typeof MUC_DOMAIN;
+  /** Client port (STARTTLS). */
+  port: number;
+  /** Direct-TLS client port (XEP-0368). */
+  tlsPort: number;
+  /** PEM of the self-signed server certificate (trust it as the CA). */
+  caFile: string;
+  /** SHA-256 fingerprint of the server certificate, uppercase hex with colons. */
+  fingerprint: string;
+  pid: number;
+  /** Creates an account (`prosodyctl register`); works while the server runs. */
+  register(user: string, password: string): void;
+  /** Stops the server (SIGTERM, then SIGKILL after 5 s) and removes its temp dir. */
+  stop(): Promise<void>;
+  /** Stops the server process and starts it again on the same ports with the same data. */
+  restart(): Promise<void>;
+  /** Tail of the server's log and output (for assertion messages). */
+  logTail(lines?: number): string;
+  /** The whole debug log of the server (for tests that check what went over the wire). */
+  log(): string;
+}
+
+/** Why Prosody cannot run here, or undefined when it can (installs it when missing and we are root). */
+export function prosodyUnavailable(): string | undefined {
+  if (existsSync(BINARY) && existsSync(CTL)) return undefined;
+  if (process.getuid?.() !== 0) return `${BINARY} is missing and we are not root to install it (apt-get install prosody)`;
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  let r = spawnSync('apt-get', ['install', '-y', 'prosody'], { encoding: 'utf8', env });
+  if (r.status !== 0) {
+    spawnSync('apt-get', ['update'], { encoding: 'utf8', env });
+    r = spawnSync('apt-get', ['install', '-y', 'prosody'], { encoding: 'utf8', env });
+  }
+  // Debian starts the packaged Prosody as a service on 5222; the tests run their own on random loopback ports.
+  spawnSync('systemctl', ['disable', '--now', 'prosody'], { encoding: 'utf8' });
+  if (existsSync(BINARY)) return undefined;
+  return `apt-get install prosody failed: ${(r.stderr || r.stdout || '').trim().split('\n').slice(-3).join(' | ')}`;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function portAccepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createConnection({ host: '127.0.0.1', port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+function tail(file: string, lines = 40): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+function makeCert(dir: string): { certFile: string; keyFile: string; fingerprint: string } {
+  const certFile = join(dir, 'certs', 'localhost.crt');
+  const keyFile = join(dir, 'certs', 'localhost.key');
+  const r = spawnSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '3',
+      '-subj', '/CN=localhost', '-addext', `subjectAltName=DNS:${XMPP_DOMAIN},DNS:${MUC_DOMAIN},IP:127.0.0.1`],
+    { encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(`openssl req failed: ${r.stderr}`);
+  const fingerprint = new X509Certificate(readFileSync(certFile)).fingerprint256.toUpperCase();
+  return { certFile, keyFile, fingerprint };
+}
+
+const lua = (s: string) => JSON.stringify(s);
+
+function config(o: { dir: string; port: number; tlsPort: number; certFile: string; keyFile: string }): string {
+  const modules = [
+    'roster', 'saslauth', 'tls', 'disco', 'carbons', 'pep', 'mam', 'smacks', 'blocklist', 'bookmarks', 'ping',
+    'vcard4', 'vcard_legacy', 'private', 'offline',
+  ];
+  return `-- natter test server (test/harness/prosody.ts)
+pidfile = ${lua(join(o.dir, 'prosody.pid'))}
+data_path = ${lua(join(o.dir, 'data'))}
+certificates = ${lua(join(o.dir, 'certs'))}
+${process.getuid?.() === 0 ? 'run_as_root = true' : ''}
+daemonize = false
+interfaces = { "127.0.0.1" }
+local_interfaces = { "127.0.0.1" }
+c2s_ports = { ${o.port} }
+c2s_direct_tls_ports = { ${o.tlsPort} }
+s2s_ports = { }
+component_ports = { }
+http_ports = { }
+https_ports = { }
+log = { { levels = { min = "debug" }, to = "file", filename = ${lua(join(o.dir, 'prosody.log'))} } }
+authentication = "internal_hashed"
+storage = "internal"
+c2s_require_encryption = true
+allow_registration = false
+modules_enabled = { ${modules.map(lua).join(', ')} }
+modules_disabled = { "s2s" }
+archive_expires_after = "never"
+default_archive_policy = true
+max_archive_query_results = 100
+smacks_hibernation_time = 60
+-- Generous limits so tests never hit rate limiting.
+limits = { c2s = { rate = "10mb/s" } }
+ssl = { certificate = ${lua(o.certFile)}, key = ${lua(o.keyFile)} }
+
+VirtualHost ${lua(XMPP_DOMAIN)}
+
+Component ${lua(MUC_DOMAIN)} "muc"
+  modules_enabled = { "muc_mam" }
+  muc_log_by_default = true
+  muc_log_all_rooms = true
+  restrict_room_creation = false
+`;
+}
+
+/**
+ * Starts Prosody on random loopback ports and resolves once both client ports accept connections. Rejects (with the
+ * tail of the server's log) when it cannot start. `users` are registered before the server starts.
+ */
+export async function startProsody(options?: { users?: Record<string, string> }): Promise<ProsodyServer> {
+  const missing = prosodyUnavailable();
+  if (missing) throw new Error(`Prosody unavailable: ${missing}`);
+  const dir = mkdtempSync(join(tmpdir(), 'natter-prosody-'));
+  mkdirSync(join(dir, 'data'), { mode: 0o700 });
+  mkdirSync(join(dir, 'certs'), { mode: 0o700 });
+  const port = await freePort();
+  const tlsPort = await freePort();
+  const cert = makeCert(dir);
+  const confFile = join(dir, 'prosody.cfg.lua');
+  writeFileSync(confFile, config({ dir, port, tlsPort, certFile: cert.certFile, keyFile: cert.keyFile }));
+  const outFile = join(dir, 'stdout.log');
+  const logFile = join(dir, 'prosody.log');
+
+  const register = (user: string, password: string): void => {
+    const r = spawnSync(CTL, ['--config', confFile, 'register', user, XMPP_DOMAIN, password], { encoding: 'utf8', cwd: dir });
+    if (r.status !== 0) throw new Error(`prosodyctl register ${user} failed (${r.status}): ${r.stderr}${r.stdout}`);
+  };
+  for (const [user, password] of Object.entries(options?.users ?? {})) register(user, password);
+
+  let child: ChildProcess | undefined;
+  let exited: Promise<void> = Promise.resolve();
+
+  const launch = async (): Promise<void> => {
+    const proc = spawn(BINARY, ['--config', confFile, '-F'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = proc;
+    // Never leave a server behind when the test process ends without calling stop() (crash, timeout).
+    const reap = () => {
+      if (proc.exitCode === null && proc.signalCode === null && proc.pid !== undefined) {
+        try {
+          process.kill(proc.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    };
+    process.once('exit', reap);
+    proc.once('exit', () => process.removeListener('exit', reap));
+    let gone = false;
+    exited = new Promise((resolve) => proc.once('exit', () => ((gone = true), resolve())));
+    const capture = (chunk: Buffer) => appendFileSync(outFile, chunk);
+    proc.stdout?.on('data', capture);
+    proc.stderr?.on('data', capture);
+    proc.once('error', (e) => appendFileSync(outFile, `spawn error: ${e.message}\n`));
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      if (gone) throw new Error(`prosody exited while starting (code ${proc.exitCode}):\n${tail(outFile)}\n${tail(logFile)}`);
+      if ((await portAccepts(port)) && (await portAccepts(tlsPort))) return;
+      if (Date.now() > deadline) {
+        proc.kill('SIGKILL');
+        throw new Error(`prosody did not accept connections within 20 s:\n${tail(outFile)}\n${tail(logFile)}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
+  const halt = async (): Promise<void> => {
+    const proc = child;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    const pid = proc.pid;
+    if (pid === undefined) return;
+    process.kill(pid, 'SIGTERM');
+    const timer = setTimeout(() => {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  try {
+    await launch();
+  } catch (e) {
+    await halt();
+    throw e;
+  }
+
+  const server: ProsodyServer = {
+    host: '127.0.0.1',
+    domain: XMPP_DOMAIN,
+    muc: MUC_DOMAIN,
+    port,
+    tlsPort,
+    caFile: cert.certFile,
+    fingerprint: cert.fingerprint,
+    pid: child!.pid!,
+    register,
+    logTail: (lines = 40) => `${tail(outFile, lines)}\n${tail(logFile, lines)}`,
+    log: () => {
+      try {
+        return readFileSync(logFile, 'utf8');
+      } catch {
+        return '';
+      }
+    },
+    async stop() {
+      await halt();
+      rmSync(dir, { recursive: true, force: true });
+    },
+    async restart() {
+      await halt();
+      for (let i = 0; i < 50 && (await portAccepts(port)); i++) await new Promise((r) => setTimeout(r, 100));
+      await launch();
+      server.pid = child!.pid!;
+    },
+  };
+  return server;
+}
