@@ -1,0 +1,408 @@
+/**
+ * The XMPP adapter on xmpp.js (@xmpp/* 0.14): client.ts composes the stream (TLS, SASL, binding, stream
+ * management); this file holds the connection lifecycle (connect, online set-up, close and reconnect with backoff,
+ * stop) and the Adapter methods. Inbound stanzas go to events/*, one file per stanza family.
+ *
+ * On every connection: initial presence (RFC 6121 §4.2), carbons enabled (XEP-0280), rooms joined again, and a
+ * catch-up from the own archive (XEP-0313) after the last archive id seen, so messages that arrived while offline
+ * are reported (the engine dedups by id).
+ */
+import xml, { type Element } from '@xmpp/xml';
+import {
+  SendRejected,
+  type Adapter,
+  type AdapterContext,
+  type AdapterEvent,
+  type HistoryPage,
+  type IncomingMessage,
+  type OutgoingMessage,
+  type SendResult,
+} from '../../src/core/contract.js';
+import { CommandError } from '../../src/core/errors.js';
+import { registerSecret, silentLogger, type Logger } from '../../src/core/logger.js';
+import type { ConnectionState } from '../../src/core/model.js';
+import { xmppCapabilities } from './capabilities.js';
+import { createXmppClient, type XmppClient } from './client.js';
+import { describeClose } from './close-reason.js';
+import { dispatch, type Session } from './events/index.js';
+import { bareJid, bareOf, normalizeJid, parseJid } from './jid.js';
+import { mamQuery, MamQueries, readFin } from './mam.js';
+import { NS } from './ns.js';
+import { readOptions, type XmppOptions } from './options.js';
+import { OutgoingTracker } from './outgoing.js';
+import { ReconnectBackoff } from './reconnect.js';
+import { Rooms, type Room } from './rooms.js';
+import { xmlSafe } from './xml-text.js';
+
+/** kv key: the newest archive id of the own archive this account has seen (catch-up starts after it). */
+export const KV_MAM_LAST = 'mam:last';
+const IQ_TIMEOUT_MS = 30_000;
+/** Messages fetched from the own archive on the first connection of an account (there is no marker yet). */
+const FIRST_CATCH_UP = 50;
+const CATCH_UP_PAGE = 100;
+/** Room history asked on join (XEP-0045 §7.2.15); older history comes from the room archive. */
+const JOIN_HISTORY = 20;
+
+interface Connection {
+  client: XmppClient;
+  closed: boolean;
+  online: boolean;
+  error?: unknown;
+}
+
+export class XmppAdapter implements Adapter {
+  readonly protocol = 'xmpp' as const;
+  capabilities = xmppCapabilities();
+
+  private ctx?: AdapterContext;
+  private opts?: XmppOptions;
+  private log: Logger = silentLogger;
+  private password = '';
+  private conn?: Connection;
+  private readonly rooms = new Rooms();
+  private readonly outgoing = new OutgoingTracker();
+  private readonly mam = new MamQueries();
+  private readonly backoff = new ReconnectBackoff();
+  private session?: Session;
+  private stopping = false;
+  private reconnectTimer?: ReturnType<typeof setTimeout>;
+  /** MUC service domains found by service discovery (XEP-0030), and domains known not to be one. */
+  private readonly conferenceDomains = new Map<string, boolean>();
+
+  async start(ctx: AdapterContext): Promise<void> {
+    this.ctx = ctx;
+    this.log = ctx.log.child('xmpp');
+    this.opts = readOptions(ctx.config);
+    this.password = (await ctx.secret('password')) ?? '';
+    registerSecret(this.password);
+    this.session = this.makeSession();
+    this.stopping = false;
+    this.connect();
+  }
+
+  private makeSession(): Session {
+    const own = this.opts!.bare;
+    return {
+      own,
+      rooms: this.rooms,
+      outgoing: this.outgoing,
+      mam: this.mam,
+      log: this.log,
+      emit: (e) => this.emit(e),
+      send: (stanza) => this.write(stanza),
+      unlockRoom: (room) => void this.unlockRoom(room),
+      sawArchiveId: (id) => this.ctx?.kv.set(KV_MAM_LAST, id),
+    };
+  }
+
+  private emit(event: AdapterEvent): void {
+    try {
+      this.ctx?.emit(event);
+    } catch (e) {
+      this.log.error('the engine failed to take an event', e);
+    }
+  }
+
+  private emitConnection(state: ConnectionState, detail?: string): void {
+    this.emit({ type: 'connection', state, ...(detail ? { detail } : {}), self: this.opts!.bare });
+  }
+
+  private write(stanza: Element, conn = this.conn): void {
+    if (!conn || conn.closed) return;
+    conn.client.entity.send(stanza).catch((e: unknown) => this.log.debug('write failed', e));
+  }
+
+  private connect(): void {
+    const opts = this.opts!;
+    this.reconnectTimer = undefined;
+    this.emitConnection('connecting', `connecting to ${opts.host}:${opts.port} (${opts.tls === 'direct' ? 'TLS' : 'STARTTLS'})`);
+    let client: XmppClient;
+    try {
+      client = createXmppClient(opts, this.password);
+    } catch (e) {
+      this.log.error('cannot build the client', e);
+      this.scheduleReconnect(e);
+      return;
+    }
+    const conn: Connection = { client, closed: false, online: false };
+    this.conn = conn;
+    const { entity, sm } = client;
+    entity.on('stanza', (el: Element) => {
+      if (this.conn === conn && this.session) dispatch(this.session, el);
+    });
+    entity.on('error', (e: unknown) => {
+      conn.error ??= e;
+      this.log.debug('client error', e);
+    });
+    entity.on('disconnect', () => this.onClose(conn));
+    sm.on('ack', (stanza: Element) => {
+      if (stanza.name === 'message' && stanza.attrs.id && stanza.attrs.type !== 'groupchat') this.outgoing.accepted(stanza.attrs.id);
+    });
+    sm.on('fail', (stanza: Element) => {
+      if (stanza.attrs.id) this.outgoing.lost(stanza.attrs.id, 'the connection was lost before the server confirmed the message');
+    });
+    entity.start().then(
+      () => this.onOnline(conn),
+      (e: unknown) => {
+        conn.error ??= e;
+        this.log.info('connection attempt failed', e);
+        destroySocket(client);
+        this.onClose(conn);
+      },
+    );
+  }
+
+  private onOnline(conn: Connection): void {
+    if (this.conn !== conn || conn.closed) return;
+    const { entity, iq } = conn.client;
+    conn.online = true;
+    this.session!.full = entity.jid?.toString();
+    this.backoff.online(this.ctx!.now());
+    this.log.info('online', { jid: this.session!.full, sm: conn.client.sm.enabled });
+    // Initial presence makes us available and subscribes us to contacts' presence (RFC 6121 §4.2).
+    this.write(xml('presence'), conn);
+    iq.set(xml('enable', { xmlns: NS.carbons }), undefined, IQ_TIMEOUT_MS).then(() => this.log.info('carbons enabled'), (e: unknown) => this.log.warn('carbons not enabled', e),
+    );
+    this.emitConnection('online');
+    for (const room of this.rooms.all()) this.sendJoin(room, conn);
+    void this.catchUp(conn);
+  }
+
+  /** Fetches what the own archive got since the last archive id seen (XEP-0313 §4.1.3 paging forward with RSM). */
+  private async catchUp(conn: Connection): Promise<void> {
+    const kv = this.ctx!.kv;
+    let after = kv.get(KV_MAM_LAST);
+    const first = after === undefined;
+    try {
+      for (let page = 0; page < 50 && this.conn === conn && !conn.closed; page++) {
+        const q = this.mam.open(this.opts!.bare, { historical: first });
+        try {
+          const req = mamQuery(q, first ? { before: '', max: FIRST_CATCH_UP } : { after, max: CATCH_UP_PAGE });
+          const res = await conn.client.iq.request(req, IQ_TIMEOUT_MS);
+          const fin = readFin(res);
+          for (const m of q.messages) this.emit({ type: 'message', message: m });
+          const last = fin.last ?? q.lastId;
+          if (last) {
+            kv.set(KV_MAM_LAST, last);
+            after = last;
+          }
+          if (first || fin.complete || q.messages.length === 0) return;
+        } finally {
+          this.mam.close(q.id);
+        }
+      }
+    } catch (e) {
+      if (isItemNotFound(e)) {
+        // The marker is no longer in the archive (expired, or the archive was cleared): start over.
+        this.log.info('archive marker unknown to the server; fetching the newest messages');
+        kv.delete(KV_MAM_LAST);
+      } else {
+        this.log.warn('archive catch-up failed', e);
+      }
+    }
+  }
+
+  private onClose(conn: Connection): void {
+    if (conn.closed) return;
+    conn.closed = true;
+    if (this.conn !== conn) return;
+    this.outgoing.dropAll('the connection was lost before the server confirmed the message');
+    this.mam.clear();
+    for (const room of this.rooms.all()) {
+      if (room.joined) this.emit({ type: 'conversation', conversation: { remoteId: room.jid, kind: 'group', joined: false } });
+    }
+    this.rooms.resetAll();
+    if (this.stopping) {
+      this.emitConnection('offline', 'disconnected');
+      return;
+    }
+    this.scheduleReconnect(conn.error);
+  }
+
+  private scheduleReconnect(error: unknown): void {
+    const delay = this.backoff.nextDelay(this.ctx!.now());
+    const { state, reason } = describeClose(error);
+    this.log.info('disconnected', { reason, retryInMs: delay });
+    this.emitConnection(state, `${reason}, retrying in ${Math.max(1, Math.round(delay / 1000))} s`);
+    this.reconnectTimer = setTimeout(() => {
+      if (!this.stopping) this.connect();
+    }, delay);
+  }
+
+  async stop(reason?: string): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    const conn = this.conn;
+    if (conn && !conn.closed) {
+      if (conn.online && reason) this.write(xml('presence', { type: 'unavailable' }, xml('status', {}, xmlSafe(reason))), conn);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        conn.client.entity.stop().catch(() => undefined),
+        new Promise((resolve) => (timer = setTimeout(resolve, 3000))),
+      ]);
+      clearTimeout(timer);
+      destroySocket(conn.client);
+      this.onClose(conn);
+    } else {
+      this.outgoing.dropAll('disconnected');
+      this.emitConnection('offline', 'disconnected');
+    }
+  }
+
+  private online(): Connection {
+    const conn = this.conn;
+    if (!conn || conn.closed || !conn.online) throw new SendRejected('not connected', { retryable: true });
+    return conn;
+  }
+
+  async send(message: OutgoingMessage): Promise<SendResult> {
+    const conn = this.online();
+    const target = parseJid(message.conversation.remoteId);
+    if (!target) throw new SendRejected(`not an XMPP address: ${message.conversation.remoteId}`);
+    const body = xmlSafe(message.kind === 'action' ? `/me ${message.body}` : message.body);
+    const id = message.localId;
+    const room = message.conversation.kind === 'group' || message.conversation.kind === 'channel' ? this.rooms.get(bareOf(target)) : undefined;
+    if (room && !room.joined) throw new SendRejected(`not in ${room.jid} yet`, { retryable: true });
+    const stanza = room
+      ? xml('message', { type: 'groupchat', to: room.jid, id }, xml('body', {}, body), xml('origin-id', { xmlns: NS.sid, id }))
+      : xml(
+          'message',
+          { type: 'chat', to: message.conversation.remoteId, id },
+          xml('body', {}, body),
+          xml('origin-id', { xmlns: NS.sid, id }),
+          // XEP-0184 §5.1: ask for a receipt on every one-to-one message with a body.
+          xml('request', { xmlns: NS.receipts }),
+        );
+    const result = this.outgoing.track(id, room?.jid);
+    try {
+      await conn.client.entity.send(stanza);
+    } catch (e) {
+      this.outgoing.lost(id, 'the connection failed while sending');
+      this.log.debug('send write failed', e);
+      return result;
+    }
+    // Without stream management the write is the only confirmation there is (RFC 6120 gives none).
+    if (!room && !conn.client.sm.enabled) this.outgoing.accepted(id);
+    return result;
+  }
+
+  async join(address: string, options?: { password?: string }): Promise<void> {
+    const j = parseJid(address.trim().split(/\s+/)[0]);
+    if (!j || !j.local) throw new CommandError('join needs a room address such as room@conference.example.org');
+    const bare = bareOf(j);
+    if (!(await this.isConference(j.domain))) {
+      // Not a room: open a one-to-one conversation with that contact.
+      this.emit({ type: 'conversation', conversation: { remoteId: bare, kind: 'direct', title: bare } });
+      return;
+    }
+    const room = this.rooms.get(bare) ?? this.rooms.add(bare, j.resource || this.opts!.jid.local, options?.password);
+    if (j.resource) room.nick = j.resource;
+    if (options?.password) room.password = options.password;
+    const conn = this.conn;
+    if (conn?.online && !conn.closed) this.sendJoin(room, conn);
+  }
+
+  /** Whether `domain` is a MUC service (XEP-0030 identity category "conference"); unknown while offline: assume yes. */
+  private async isConference(domain: string): Promise<boolean> {
+    const known = this.conferenceDomains.get(domain);
+    if (known !== undefined) return known;
+    const conn = this.conn;
+    if (!conn?.online || conn.closed) return true;
+    try {
+      const info = await conn.client.iq.get(xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' }), domain, IQ_TIMEOUT_MS);
+      const yes = info.getChildren('identity').some((i) => i.attrs.category === 'conference');
+      this.conferenceDomains.set(domain, yes);
+      return yes;
+    } catch (e) {
+      this.log.debug('disco#info failed', e);
+      return false;
+    }
+  }
+
+  private sendJoin(room: Room, conn: Connection): void {
+    // XEP-0045 §7.2: presence to room/nick with the MUC extension (and the password of a protected room).
+    this.write(
+      xml(
+        'presence',
+        { to: `${room.jid}/${room.nick}` },
+        xml('x', { xmlns: NS.muc }, xml('history', { maxstanzas: String(JOIN_HISTORY) }), room.password ? xml('password', {}, xmlSafe(room.password)) : undefined),
+      ),
+      conn,
+    );
+  }
+
+  /** Accepts the default configuration of a room we just created (an "instant room", XEP-0045 §10.1.2). */
+  private async unlockRoom(room: string): Promise<void> {
+    const conn = this.conn;
+    if (!conn?.online) return;
+    try {
+      await conn.client.iq.set(xml('query', { xmlns: NS.mucOwner }, xml('x', { xmlns: NS.data, type: 'submit' })), room, IQ_TIMEOUT_MS);
+      this.log.info('created room unlocked', { room });
+    } catch (e) {
+      this.log.warn('could not unlock the new room', e);
+      this.emit({ type: 'notice', level: 'warn', text: `the new room ${room} could not be configured and may stay locked` });
+    }
+  }
+
+  async leave(remoteId: string, reason?: string): Promise<void> {
+    const bare = bareJid(remoteId);
+    const room = this.rooms.get(bare);
+    if (!room) return;
+    this.rooms.delete(room.jid);
+    const conn = this.conn;
+    if (conn?.online && !conn.closed) {
+      this.write(xml('presence', { to: `${room.jid}/${room.nick}`, type: 'unavailable' }, reason ? xml('status', {}, xmlSafe(reason)) : undefined), conn);
+    }
+    this.emit({ type: 'conversation', conversation: { remoteId: room.jid, kind: 'group', joined: false } });
+  }
+
+  /**
+   * Pages backwards through the archive (XEP-0313): the room's own archive for a room, else the own archive
+   * filtered by the contact. `before` is the RSM cursor of the previous page (the oldest archive id it held).
+   */
+  async history(remoteId: string, before: string | undefined, limit: number): Promise<HistoryPage> {
+    const conn = this.conn;
+    if (!conn?.online || conn.closed) return { messages: [] };
+    const target = parseJid(remoteId);
+    if (!target) return { messages: [] };
+    const bare = bareOf(target);
+    // A private message with a room occupant lives in the own archive, under the occupant's full JID.
+    const room = target.resource ? undefined : this.rooms.get(bare);
+    const q = this.mam.open(room ? room.jid : this.opts!.bare, { historical: true, ...(room ? { room: room.jid } : {}) });
+    const max = Math.max(1, Math.min(Math.floor(limit) || 50, 250));
+    try {
+      const req = mamQuery(q, { max, before: before ?? '', ...(room ? { to: room.jid } : { with: target.resource ? remoteId : bare }) });
+      const res = await conn.client.iq.request(req, IQ_TIMEOUT_MS);
+      const fin = readFin(res);
+      const messages: IncomingMessage[] = q.messages;
+      return { messages, ...(fin.complete || !fin.first || messages.length === 0 ? {} : { next: fin.first }) };
+    } catch (e) {
+      this.log.warn('archive query failed', e);
+      return { messages: [] };
+    } finally {
+      this.mam.close(q.id);
+    }
+  }
+
+  async command(name: string, _args: string[], _conversationRemoteId?: string): Promise<void> {
+    throw new CommandError(`/${name} is not available for XMPP accounts yet`);
+  }
+
+  normalize(address: string): string {
+    return normalizeJid(address);
+  }
+}
+
+function isItemNotFound(e: unknown): boolean {
+  return (e as { condition?: string } | undefined)?.condition === 'item-not-found';
+}
+
+function destroySocket(client: XmppClient): void {
+  const socket = client.entity.socket as { destroy?: () => void } | null;
+  try {
+    socket?.destroy?.();
+  } catch {
+    // already gone
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Builds one xmpp.js client for one connection attempt. The adapter composes the pieces itself (rather than
+ * `@xmpp/client`'s `client()`), because that factory gives no way to pass TLS options to STARTTLS or direct TLS:
+ *
+ * - transports: TCP + STARTTLS (RFC 6120 §5) or direct TLS (XEP-0368), both through {@link TrustedTlsSocket};
+ * - TLS is mandatory: credentials are never sent before the stream is encrypted;
+ * - SASL SCRAM-SHA-1 preferred, PLAIN only on the encrypted stream (RFC 6120 §6);
+ * - resource binding with the configured prefix plus a random suffix, so two sessions of one account differ;
+ * - stream management (XEP-0198): acks confirm sends; resumption is not used yet (each connection is new).
+ * xmpp.js's own reconnect module is left out: the adapter reconnects with the core backoff.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { Client } from '@xmpp/client-core';
+import { promise } from '@xmpp/events';
+import iqCallee, { type IqCallee } from '@xmpp/iq/callee.js';
+import iqCaller, { type IqCaller } from '@xmpp/iq/caller.js';
+import middleware from '@xmpp/middleware';
+import resourceBinding from '@xmpp/resource-binding';
+import sasl from '@xmpp/sasl';
+import plain from '@xmpp/sasl-plain';
+import scramsha1 from '@xmpp/sasl-scram-sha-1';
+import streamFeatures from '@xmpp/stream-features';
+import streamManagement, { type StreamManagement } from '@xmpp/stream-management';
+import ConnectionTCP from '@xmpp/tcp/lib/Connection.js';
+import ConnectionTLS from '@xmpp/tls/lib/Connection.js';
+import xml from '@xmpp/xml';
+import SASLFactory from 'saslmechanisms';
+import type { XmppOptions } from './options.js';
+import { TrustedTlsSocket } from './tls-socket.js';
+
+const NS_TLS = 'urn:ietf:params:xml:ns:xmpp-tls';
+
+export interface XmppClient {
+  entity: Client;
+  iq: IqCaller;
+  callee: IqCallee;
+  sm: StreamManagement;
+  /** The resource asked for at bind time. */
+  resource: string;
+}
+
+/** Thrown when the server offers no way to encrypt the stream. */
+export class NoTlsError extends Error {
+  readonly code = 'NO_TLS';
+}
+
+export function createXmppClient(opts: XmppOptions, password: string): XmppClient {
+  const direct = opts.tls === 'direct';
+  const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  const entity = new Client({
+    service: `${direct ? 'xmpps' : 'xmpp'}://${host}:${opts.port}`,
+    domain: opts.jid.domain,
+    timeout: opts.connectTimeoutMs,
+  });
+
+  if (direct) {
+    const Base = ConnectionTLS as unknown as new () => object;
+    class DirectTls extends Base {}
+    const parent = ConnectionTLS.prototype;
+    Object.assign(DirectTls.prototype, {
+      // The prototype's Socket is constructed without arguments: bind the account's trust options here.
+      Socket: class extends TrustedTlsSocket {
+        constructor() {
+          super(opts);
+        }
+      },
+      socketParameters: (service: string) => parent.socketParameters(service),
+    });
+    entity.transports.push(DirectTls);
+  } else {
+    entity.transports.push(ConnectionTCP);
+  }
+
+  const mw = middleware({ entity });
+  const features = streamFeatures({ middleware: mw });
+  const iq = iqCaller({ middleware: mw, entity });
+  const callee = iqCallee({ middleware: mw, entity });
+
+  // STARTTLS with the account's trust rules (RFC 6120 §5.4).
+  features.use('starttls', NS_TLS, async ({ entity: e }) => {
+    if (e.isSecure()) return;
+    const answer = await e.sendReceive(xml('starttls', { xmlns: NS_TLS }));
+    if (!answer.is('proceed', NS_TLS)) throw new NoTlsError('the server refused to start TLS');
+    const tlsSocket = new TrustedTlsSocket(opts);
+    tlsSocket.connect({ socket: e.socket as unknown as Socket });
+    await promise(tlsSocket, 'connect', 'error', opts.connectTimeoutMs);
+    e._attachSocket(tlsSocket);
+    await e.restart();
+  });
+
+  const factory = new SASLFactory();
+  scramsha1(factory);
+  plain(factory);
+  sasl({ streamFeatures: features, saslFactory: factory }, async (done, mechanisms, _fast, e) => {
+    // Never authenticate on a plain-text stream (the server offered no STARTTLS, or stripped it).
+    if (!e.isSecure()) throw new NoTlsError('the server does not offer TLS; refusing to send the password in the clear');
+    const mechanism = mechanisms.includes('SCRAM-SHA-1') ? 'SCRAM-SHA-1' : mechanisms.includes('PLAIN') ? 'PLAIN' : undefined;
+    if (!mechanism) throw new Error(`no supported SASL mechanism (server offers ${mechanisms.join(', ') || 'none'})`);
+    await done({ username: opts.jid.local, password }, mechanism);
+  });
+
+  const sm = streamManagement({ streamFeatures: features, entity, middleware: mw });
+  const resource = `${opts.resource}.${randomBytes(4).toString('hex')}`;
+  resourceBinding({ streamFeatures: features, iqCaller: iq }, resource);
+  callee.get('urn:xmpp:ping', 'ping', () => ({}));
+  return { entity, iq, callee, sm, resource };
+}

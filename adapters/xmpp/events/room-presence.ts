@@ -1,0 +1,76 @@
+/**
+ * Room presence (XEP-0045 §7.2): occupants joining, leaving and changing nick, and our own presence that completes
+ * a join (status 110). Status 201 means we created the room and it stays locked until configured (§10.1.2).
+ */
+import type { Element } from '@xmpp/xml';
+import { bareOf, parseJid } from '../jid.js';
+import { NS } from '../ns.js';
+import { occupant } from '../rooms.js';
+import { describeStanzaError } from '../stanza.js';
+import type { Session } from './types.js';
+
+/** True when `p` came from a room this session is in or joining. */
+export function onRoomPresence(s: Session, p: Element): boolean {
+  const from = parseJid(p.attrs.from);
+  const room = s.rooms.get(from ? bareOf(from) : undefined);
+  if (!from || !room) return false;
+  const nick = from.resource;
+  if (p.attrs.type === 'error') {
+    if (nick && nick !== room.nick) return true;
+    const reason = describeStanzaError(p);
+    s.emit({ type: 'notice', level: 'error', text: `cannot join ${room.jid}: ${reason}` });
+    s.emit({ type: 'conversation', conversation: { remoteId: room.jid, kind: 'group', joined: false } });
+    s.rooms.delete(room.jid);
+    return true;
+  }
+  if (!nick) return true;
+  const x = p.getChild('x', NS.mucUser);
+  const item = x?.getChild('item');
+  const codes = new Set((x?.getChildren('status') ?? []).map((c) => c.attrs.code));
+  const self = codes.has('110') || (!room.joined && nick === room.nick);
+  const id = `${room.jid}/${nick}`;
+
+  if (p.attrs.type === 'unavailable') {
+    if (self) {
+      // 303: our nick changed; otherwise we left (or were kicked: 307, banned: 301).
+      if (codes.has('303') && item?.attrs.nick) {
+        room.nick = item.attrs.nick;
+        return true;
+      }
+      const why = codes.has('301') ? 'banned' : codes.has('307') ? 'kicked' : undefined;
+      if (why) s.emit({ type: 'notice', level: 'warn', text: `${why} from ${room.jid}` });
+      s.emit({ type: 'conversation', conversation: { remoteId: room.jid, kind: 'group', joined: false } });
+      s.rooms.delete(room.jid);
+      return true;
+    }
+    room.occupants.delete(id);
+    if (codes.has('303') && item?.attrs.nick) {
+      const to = `${room.jid}/${item.attrs.nick}`;
+      if (room.joined) s.emit({ type: 'members', conversationRemoteId: room.jid, rename: { from: id, to } });
+      return true;
+    }
+    if (room.joined) s.emit({ type: 'members', conversationRemoteId: room.jid, remove: [id] });
+    return true;
+  }
+
+  const who = occupant(room.jid, nick, item?.attrs.affiliation, item?.attrs.role, item?.attrs.jid ? bareOfText(item.attrs.jid) : undefined);
+  const known = room.occupants.has(id);
+  room.occupants.set(id, who);
+  if (self && !room.joined) {
+    room.joined = true;
+    room.nick = nick;
+    if (codes.has('201')) s.unlockRoom(room.jid);
+    s.emit({ type: 'conversation', conversation: { remoteId: room.jid, kind: 'group', title: from.local || room.jid, joined: true } });
+    s.emit({ type: 'members', conversationRemoteId: room.jid, replace: [...room.occupants.values()] });
+    return true;
+  }
+  if (room.joined) {
+    s.emit({ type: 'members', conversationRemoteId: room.jid, ...(known ? { remove: [id], add: [who] } : { add: [who] }) });
+  }
+  return true;
+}
+
+function bareOfText(jid: string): string | undefined {
+  const j = parseJid(jid);
+  return j ? bareOf(j) : undefined;
+}

@@ -1,0 +1,28 @@
+/**
+ * What the stanza handlers see of the adapter: the account's identity, the state they read and update, and ways to
+ * report events and answer stanzas. Kept small so the handlers can be driven by fixtures without a connection.
+ */
+import type { AdapterEvent } from '../../../src/core/contract.js';
+import type { Logger } from '../../../src/core/logger.js';
+import type { Element } from '@xmpp/xml';
+import type { MamQueries } from '../mam.js';
+import type { OutgoingTracker } from '../outgoing.js';
+import type { Rooms } from '../rooms.js';
+
+export interface Session {
+  /** Own bare JID, folded. */
+  readonly own: string;
+  /** Own full JID once bound. */
+  full?: string;
+  readonly rooms: Rooms;
+  readonly outgoing: OutgoingTracker;
+  readonly mam: MamQueries;
+  readonly log: Logger;
+  emit(event: AdapterEvent): void;
+  /** Writes a stanza (fire and forget; failures are logged). */
+  send(stanza: Element): void;
+  /** The room asks for its configuration before it opens (XEP-0045 §10.1.2: status 201). */
+  unlockRoom(room: string): void;
+  /** A trusted archive id of the own archive was seen live (for catch-up after the next connect). */
+  sawArchiveId(id: string): void;
+}

@@ -1,0 +1,52 @@
+/**
+ * The XMPP account's config keys (validated by src/config/schema.ts) read into typed options with defaults.
+ */
+import { ConfigError } from '../../src/core/errors.js';
+import { parseJid, type Jid } from './jid.js';
+
+export interface XmppOptions {
+  /** The account's bare JID, folded. */
+  jid: Jid;
+  bare: string;
+  /** Where to connect; defaults to the JID's domain. */
+  host: string;
+  port: number;
+  /** Resource prefix; a random suffix keeps two sessions of one account apart. */
+  resource: string;
+  /** `starttls` (RFC 6120 §5) or `direct` TLS (XEP-0368). Plain text is never allowed. */
+  tls: 'starttls' | 'direct';
+  caFile?: string;
+  /** Uppercase colon-separated SHA-256 fingerprint of the server certificate. */
+  fingerprint?: string;
+  acceptInvalidCerts: boolean;
+  connectTimeoutMs: number;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+
+/** Pins are compared in OpenSSL's form: uppercase hex pairs joined by colons. */
+export function normalizeFingerprint(v: string | undefined): string | undefined {
+  if (!v) return undefined;
+  const hex = v.replace(/[:\s]/g, '').toUpperCase();
+  if (!/^[0-9A-F]{64}$/.test(hex)) return undefined;
+  return hex.match(/../g)!.join(':');
+}
+
+export function readOptions(config: Readonly<Record<string, unknown>>): XmppOptions {
+  const jid = parseJid(str(config.jid));
+  if (!jid || !jid.local) throw new ConfigError('config', undefined, 'jid', 'needs a bare JID such as "alice@example.org"');
+  const tls = config.tls === 'direct' ? 'direct' : 'starttls';
+  const port = typeof config.port === 'number' && config.port > 0 ? config.port : tls === 'direct' ? 5223 : 5222;
+  return {
+    jid: { ...jid, resource: '' },
+    bare: `${jid.local}@${jid.domain}`,
+    host: str(config.host) ?? jid.domain,
+    port,
+    resource: str(config.resource) ?? 'natter',
+    tls,
+    caFile: str(config.ca_file),
+    fingerprint: normalizeFingerprint(str(config.tls_fingerprint)),
+    acceptInvalidCerts: config.tls_danger_accept_invalid_certs === true,
+    connectTimeoutMs: typeof config.connect_timeout_ms === 'number' ? config.connect_timeout_ms : 20_000,
+  };
+}
