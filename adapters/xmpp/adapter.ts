@@ -91,6 +91,11 @@ export class XmppAdapter implements Adapter {
       emit: (e) => this.emit(e),
       send: (stanza) => this.write(stanza),
       unlockRoom: (room) => void this.unlockRoom(room),
+      joinRoom: (jid) => {
+        const room = this.rooms.get(jid);
+        const conn = this.conn;
+        if (room && conn?.online && !conn.closed) this.sendJoin(room, conn);
+      },
       sawArchiveId: (id) => this.ctx?.kv.set(KV_MAM_LAST, id),
     };
   }
@@ -299,6 +304,10 @@ export class XmppAdapter implements Adapter {
     const room = this.rooms.get(bare) ?? this.rooms.add(bare, j.resource || this.opts!.jid.local, options?.password);
     if (j.resource) room.nick = j.resource;
     if (options?.password) room.password = options.password;
+    if (room.leaving) {
+      room.rejoin = true;
+      return;
+    }
     const conn = this.conn;
     if (conn?.online && !conn.closed) this.sendJoin(room, conn);
   }
@@ -349,9 +358,12 @@ export class XmppAdapter implements Adapter {
     const bare = bareJid(remoteId);
     const room = this.rooms.get(bare);
     if (!room) return;
-    this.rooms.delete(room.jid);
+    room.rejoin = false;
     const conn = this.conn;
-    if (conn?.online && !conn.closed) {
+    if (!room.joined || !conn?.online || conn.closed) {
+      this.rooms.delete(room.jid);
+    } else {
+      room.leaving = true;
       this.write(xml('presence', { to: `${room.jid}/${room.nick}`, type: 'unavailable' }, reason ? xml('status', {}, xmlSafe(reason)) : undefined), conn);
     }
     this.emit({ type: 'conversation', conversation: { remoteId: room.jid, kind: 'group', joined: false } });

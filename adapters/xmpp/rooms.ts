@@ -12,6 +12,10 @@ export interface Room {
   /** True once the room sent our own presence (status 110). */
   joined: boolean;
   occupants: Map<string, Participant>;
+  /** We sent our unavailable presence and wait for the room to confirm it (XEP-0045 §7.14). */
+  leaving?: boolean;
+  /** Join again once the pending leave is confirmed (the user left and rejoined quickly). */
+  rejoin?: boolean;
 }
 
 /**
@@ -58,7 +62,13 @@ export class Rooms {
 
   /** Forget who was in every room (the connection dropped); rooms are joined again on the next connection. */
   resetAll(): void {
-    for (const r of this.rooms.values()) {
+    for (const r of [...this.rooms.values()]) {
+      if (r.leaving && !r.rejoin) {
+        this.rooms.delete(r.jid);
+        continue;
+      }
+      r.leaving = false;
+      r.rejoin = false;
       r.joined = false;
       r.occupants.clear();
     }

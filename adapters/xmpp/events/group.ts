@@ -59,7 +59,7 @@ function mentions(body: string, nick: string): boolean {
 export function onGroupchat(s: Session, m: Element): void {
   const from = parseJid(m.attrs.from);
   const room = s.rooms.get(from ? bareOf(from) : undefined);
-  if (!from || !room) return;
+  if (!from || !room || room.leaving) return;
   const subject = m.getChild('subject');
   if (subject && bodyOf(m) === undefined) {
     s.emit({ type: 'conversation', conversation: { remoteId: room.jid, kind: 'group', topic: subject.text() } });

@@ -39,7 +39,16 @@ export function onRoomPresence(s: Session, p: Element): boolean {
       }
       const why = codes.has('301') ? 'banned' : codes.has('307') ? 'kicked' : undefined;
       if (why) s.emit({ type: 'notice', level: 'warn', text: `${why} from ${room.jid}` });
-      s.emit({ type: 'conversation', conversation: { remoteId: room.jid, kind: 'group', joined: false } });
+      if (room.leaving && room.rejoin) {
+        // The user joined again while the leave was under way: now that it is done, join afresh.
+        room.leaving = false;
+        room.rejoin = false;
+        room.joined = false;
+        room.occupants.clear();
+        s.joinRoom(room.jid);
+        return true;
+      }
+      if (!room.leaving) s.emit({ type: 'conversation', conversation: { remoteId: room.jid, kind: 'group', joined: false } });
       s.rooms.delete(room.jid);
       return true;
     }

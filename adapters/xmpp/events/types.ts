@@ -23,6 +23,8 @@ export interface Session {
   send(stanza: Element): void;
   /** The room asks for its configuration before it opens (XEP-0045 §10.1.2: status 201). */
   unlockRoom(room: string): void;
+  /** Sends our join presence to the room (again). */
+  joinRoom(room: string): void;
   /** A trusted archive id of the own archive was seen live (for catch-up after the next connect). */
   sawArchiveId(id: string): void;
 }

@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AdapterEvent } from '../../../src/core/contract.js';
 import { startProsody, type ProsodyServer } from '../../harness/prosody.js';
-import { client, PASSWORD, skipReason, type Client, type MessageEvent } from './support.js';
+import { client, PASSWORD, skipReason, waitUntil, type Client, type MessageEvent } from './support.js';
 
 const skip = skipReason();
 let server: ProsodyServer;
@@ -93,10 +93,3 @@ test('a wrong password is an error state in plain words, and the adapter keeps r
   }
 });
 
-async function waitUntil(pred: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

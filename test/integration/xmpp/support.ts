@@ -42,3 +42,12 @@ export type MessageEvent = Extract<AdapterEvent, { type: 'message' }>;
 export function messages(c: Client): MessageEvent['message'][] {
   return c.ctx.ofType('message').map((e) => e.message);
 }
+
+/** Polls until `pred` holds (state, never fixed sleeps). */
+export async function waitUntil(pred: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!pred()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
