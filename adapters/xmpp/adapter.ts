@@ -27,6 +27,7 @@ import { describeClose } from './close-reason.js';
 import { dispatch, type Session } from './events/index.js';
 import { bareJid, bareOf, normalizeJid, parseJid } from './jid.js';
 import { mamQuery, MamQueries, readFin } from './mam.js';
+import { IqRequests } from './iq.js';
 import { NS } from './ns.js';
 import { readOptions, type XmppOptions } from './options.js';
 import { OutgoingTracker } from './outgoing.js';
@@ -68,6 +69,7 @@ export class XmppAdapter implements Adapter {
   private reconnectTimer?: ReturnType<typeof setTimeout>;
   /** MUC service domains found by service discovery (XEP-0030), and domains known not to be one. */
   private readonly conferenceDomains = new Map<string, boolean>();
+  private readonly iqs = new IqRequests(() => ({ bare: this.opts!.bare, full: this.session?.full }));
 
   async start(ctx: AdapterContext): Promise<void> {
     this.ctx = ctx;
@@ -117,6 +119,12 @@ export class XmppAdapter implements Adapter {
     conn.client.entity.send(stanza).catch((e: unknown) => this.log.debug('write failed', e));
   }
 
+  /** An IQ request on connection `conn`, answered only by the entity asked (iq.ts). */
+  private iq(conn: Connection, type: 'get' | 'set', child: Element, to?: string): Promise<Element> {
+    const iq = xml('iq', { type, ...(to ? { to } : {}) }, child);
+    return this.iqs.request(iq, (el) => conn.client.entity.send(el), IQ_TIMEOUT_MS);
+  }
+
   private connect(): void {
     const opts = this.opts!;
     this.reconnectTimer = undefined;
@@ -133,7 +141,9 @@ export class XmppAdapter implements Adapter {
     this.conn = conn;
     const { entity, sm } = client;
     entity.on('stanza', (el: Element) => {
-      if (this.conn === conn && this.session) dispatch(this.session, el);
+      if (this.conn !== conn || !this.session) return;
+      if (el.name === 'iq' && this.iqs.handle(el)) return;
+      dispatch(this.session, el);
     });
     entity.on('error', (e: unknown) => {
       conn.error ??= e;
@@ -159,14 +169,14 @@ export class XmppAdapter implements Adapter {
 
   private onOnline(conn: Connection): void {
     if (this.conn !== conn || conn.closed) return;
-    const { entity, iq } = conn.client;
+    const { entity } = conn.client;
     conn.online = true;
     this.session!.full = entity.jid?.toString();
     this.backoff.online(this.ctx!.now());
     this.log.info('online', { jid: this.session!.full, sm: conn.client.sm.enabled });
     // Initial presence makes us available and subscribes us to contacts' presence (RFC 6121 §4.2).
     this.write(xml('presence'), conn);
-    iq.set(xml('enable', { xmlns: NS.carbons }), undefined, IQ_TIMEOUT_MS).then(() => this.log.info('carbons enabled'), (e: unknown) => this.log.warn('carbons not enabled', e),
+    this.iq(conn, 'set', xml('enable', { xmlns: NS.carbons })).then(() => this.log.info('carbons enabled'), (e: unknown) => this.log.warn('carbons not enabled', e),
     );
     this.emitConnection('online');
     for (const room of this.rooms.all()) this.sendJoin(room, conn);
@@ -183,7 +193,7 @@ export class XmppAdapter implements Adapter {
         const q = this.mam.open(this.opts!.bare, { historical: first });
         try {
           const req = mamQuery(q, first ? { before: '', max: FIRST_CATCH_UP } : { after, max: CATCH_UP_PAGE });
-          const res = await conn.client.iq.request(req, IQ_TIMEOUT_MS);
+          const res = await this.iqs.request(req, (el) => conn.client.entity.send(el), IQ_TIMEOUT_MS);
           const fin = readFin(res);
           for (const m of q.messages) this.emit({ type: 'message', message: m });
           const last = fin.last ?? q.lastId;
@@ -212,6 +222,7 @@ export class XmppAdapter implements Adapter {
     conn.closed = true;
     if (this.conn !== conn) return;
     this.outgoing.dropAll('the connection was lost before the server confirmed the message');
+    this.iqs.dropAll('the connection was lost');
     this.mam.clear();
     for (const room of this.rooms.all()) {
       if (room.joined) this.emit({ type: 'conversation', conversation: { remoteId: room.jid, kind: 'group', joined: false } });
@@ -319,8 +330,8 @@ export class XmppAdapter implements Adapter {
     const conn = this.conn;
     if (!conn?.online || conn.closed) return true;
     try {
-      const info = await conn.client.iq.get(xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' }), domain, IQ_TIMEOUT_MS);
-      const yes = info.getChildren('identity').some((i) => i.attrs.category === 'conference');
+      const res = await this.iq(conn, 'get', xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' }), domain);
+      const yes = (res.getChild('query', 'http://jabber.org/protocol/disco#info')?.getChildren('identity') ?? []).some((i) => i.attrs.category === 'conference');
       this.conferenceDomains.set(domain, yes);
       return yes;
     } catch (e) {
@@ -346,7 +357,7 @@ export class XmppAdapter implements Adapter {
     const conn = this.conn;
     if (!conn?.online) return;
     try {
-      await conn.client.iq.set(xml('query', { xmlns: NS.mucOwner }, xml('x', { xmlns: NS.data, type: 'submit' })), room, IQ_TIMEOUT_MS);
+      await this.iq(conn, 'set', xml('query', { xmlns: NS.mucOwner }, xml('x', { xmlns: NS.data, type: 'submit' })), room);
       this.log.info('created room unlocked', { room });
     } catch (e) {
       this.log.warn('could not unlock the new room', e);
@@ -381,19 +392,31 @@ export class XmppAdapter implements Adapter {
     const bare = bareOf(target);
     // A private message with a room occupant lives in the own archive, under the occupant's full JID.
     const room = target.resource ? undefined : this.rooms.get(bare);
-    const q = this.mam.open(room ? room.jid : this.opts!.bare, { historical: true, ...(room ? { room: room.jid } : {}) });
     const max = Math.max(1, Math.min(Math.floor(limit) || 50, 250));
+    const ask = async (cursor: string): Promise<HistoryPage> => {
+      const q = this.mam.open(room ? room.jid : this.opts!.bare, { historical: true, ...(room ? { room: room.jid } : {}) });
+      try {
+        const req = mamQuery(q, { max, before: cursor, ...(room ? { to: room.jid } : { with: target.resource ? remoteId : bare }) });
+        const res = await this.iqs.request(req, (el) => conn.client.entity.send(el), IQ_TIMEOUT_MS);
+        const fin = readFin(res);
+        const messages: IncomingMessage[] = q.messages;
+        return { messages, ...(fin.complete || !fin.first || messages.length === 0 ? {} : { next: fin.first }) };
+      } finally {
+        this.mam.close(q.id);
+      }
+    };
     try {
-      const req = mamQuery(q, { max, before: before ?? '', ...(room ? { to: room.jid } : { with: target.resource ? remoteId : bare }) });
-      const res = await conn.client.iq.request(req, IQ_TIMEOUT_MS);
-      const fin = readFin(res);
-      const messages: IncomingMessage[] = q.messages;
-      return { messages, ...(fin.complete || !fin.first || messages.length === 0 ? {} : { next: fin.first }) };
+      try {
+        return await ask(before ?? '');
+      } catch (e) {
+        // The cursor is no archive id (an own one-to-one message is known by its origin-id until the archive
+        // names it): page from the newest end instead; the engine drops what it already has.
+        if (before && isItemNotFound(e)) return await ask('');
+        throw e;
+      }
     } catch (e) {
       this.log.warn('archive query failed', e);
       return { messages: [] };
-    } finally {
-      this.mam.close(q.id);
     }
   }
 

@@ -14,7 +14,11 @@ export function onReceipt(s: Session, m: Element): boolean {
   if (!received || !id) return false;
   const peer = bareJid(m.attrs.from);
   if (!peer || peer === s.own) return true;
-  s.emit({ type: 'message.update', conversationRemoteId: peer, targetRemoteId: id, change: { kind: 'delivery', state: 'delivered' } });
+  // The peer got it, so the server surely took it: settle a send still waiting for the stream management ack.
+  s.outgoing.accepted(id);
+  // Our one-to-one message ids are the engine's local ids (origin-id), so the receipt can name the message even
+  // before the server's ack has recorded its remote id; the engine checks that it belongs to this conversation.
+  s.emit({ type: 'message.update', conversationRemoteId: peer, targetRemoteId: id, targetLocalId: id, change: { kind: 'delivery', state: 'delivered' } });
   return true;
 }
 

@@ -52,7 +52,7 @@ test('one-to-one: send() resolves with the message id once acked; bob gets it wi
     10_000,
     fromAlice,
   );
-  assert.deepEqual(receipt, { type: 'message.update', conversationRemoteId: 'bob@localhost', targetRemoteId: 'a-1', change: { kind: 'delivery', state: 'delivered' } });
+  assert.deepEqual(receipt, { type: 'message.update', conversationRemoteId: 'bob@localhost', targetRemoteId: 'a-1', targetLocalId: 'a-1', change: { kind: 'delivery', state: 'delivered' } });
 });
 
 test('/me is an action both ways', { skip }, async () => {
