@@ -8,16 +8,16 @@ import { connect, type Socket } from 'node:net';
 export class RawIrcClient {
   readonly lines: string[] = [];
   private buffer = '';
+  private readonly listeners = new Set<(line: string) => void>();
 
   private constructor(private readonly socket: Socket, readonly nick: string) {
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {
-      this.buffer += chunk;
-      let i: number;
-      while ((i = this.buffer.indexOf('\r\n')) >= 0) {
-        const line = this.buffer.slice(0, i);
-        this.buffer = this.buffer.slice(i + 2);
+      const parts = (this.buffer + chunk).split('\r\n');
+      this.buffer = parts.pop() ?? '';
+      for (const line of parts) {
         this.lines.push(line);
+        for (const l of this.listeners) l(line);
         const ping = /^PING (.*)$/.exec(line);
         if (ping) this.raw(`PONG ${ping[1]}`);
       }
@@ -50,6 +50,11 @@ export class RawIrcClient {
 
   raw(line: string): void {
     this.socket.write(`${line}\r\n`);
+  }
+
+  /** Calls `listener` for every line received from now on (cheaper than re-reading `lines` in a loop). */
+  onLine(listener: (line: string) => void): void {
+    this.listeners.add(listener);
   }
 
   /** Writes bytes as they are (many lines at once, for floods). */
