@@ -1,0 +1,101 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fixture, OWN } from './setup.js';
+
+const ROOM = 'room@muc.example.org';
+const presence = (nick: string, item: string, codes: string[] = [], type?: string) =>
+  `<presence from="${ROOM}/${nick}" to="${OWN}/natter.1"${type ? ` type="${type}"` : ''}><x xmlns="http://jabber.org/protocol/muc#user">${item}${codes.map((c) => `<status code="${c}"/>`).join('')}</x></presence>`;
+
+function joined() {
+  const f = fixture();
+  f.session.rooms.add(ROOM, 'alice');
+  f.feed(presence('bob', '<item affiliation="admin" role="moderator" jid="bob@example.org/pc"/>'));
+  f.feed(presence('alice', '<item affiliation="owner" role="moderator"/>', ['110', '201']));
+  return f;
+}
+
+test('join: occupants before our own presence make one full member list; a new room is unlocked (status 201)', () => {
+  const f = joined();
+  assert.deepEqual(f.unlocked, [ROOM]);
+  assert.deepEqual(f.ctx.ofType('conversation'), [{ type: 'conversation', conversation: { remoteId: ROOM, kind: 'group', title: 'room', joined: true } }]);
+  assert.deepEqual(f.ctx.ofType('members'), [
+    {
+      type: 'members',
+      conversationRemoteId: ROOM,
+      replace: [
+        { id: `${ROOM}/bob`, name: 'bob', role: 'admin', badge: '&', account: 'bob@example.org' },
+        { id: `${ROOM}/alice`, name: 'alice', role: 'owner', badge: '~' },
+      ],
+    },
+  ]);
+});
+
+test('arrivals, role changes, nick changes and departures after the join', () => {
+  const f = joined();
+  const from = f.ctx.events.length;
+  f.feed(presence('carol', '<item affiliation="none" role="visitor"/>'));
+  f.feed(presence('carol', '<item affiliation="member" role="participant"/>'));
+  f.feed(presence('carol', '<item affiliation="member" role="participant" nick="caz"/>', ['303'], 'unavailable'));
+  f.feed(presence('bob', '<item affiliation="admin" role="none"/>', [], 'unavailable'));
+  assert.deepEqual(f.ctx.events.slice(from), [
+    { type: 'members', conversationRemoteId: ROOM, add: [{ id: `${ROOM}/carol`, name: 'carol', role: 'guest' }] },
+    { type: 'members', conversationRemoteId: ROOM, remove: [`${ROOM}/carol`], add: [{ id: `${ROOM}/carol`, name: 'carol', role: 'member' }] },
+    { type: 'members', conversationRemoteId: ROOM, rename: { from: `${ROOM}/carol`, to: `${ROOM}/caz` } },
+    { type: 'members', conversationRemoteId: ROOM, remove: [`${ROOM}/bob`] },
+  ]);
+});
+
+test('subject is the topic; messages carry the room stanza-id; our reflection settles the send without a copy', async () => {
+  const f = joined();
+  f.feed(`<message type="groupchat" from="${ROOM}/bob"><subject>today: \u001b[5mtests</subject></message>`);
+  f.feed(`<message type="groupchat" from="${ROOM}/bob" id="b1"><body>hello alice</body>
+    <stanza-id xmlns="urn:xmpp:sid:0" by="${ROOM}" id="room-1"/><stanza-id xmlns="urn:xmpp:sid:0" by="bob@example.org" id="fake"/></message>`);
+  const pending = f.session.outgoing.track('loc-9', ROOM);
+  f.feed(`<message type="groupchat" from="${ROOM}/alice" id="loc-9"><body>hi</body><origin-id xmlns="urn:xmpp:sid:0" id="loc-9"/>
+    <stanza-id xmlns="urn:xmpp:sid:0" by="${ROOM}" id="room-2"/></message>`);
+  assert.deepEqual(await pending, { remoteId: 'room-2', state: 'sent' });
+  assert.deepEqual(f.ctx.ofType('conversation').at(-1), { type: 'conversation', conversation: { remoteId: ROOM, kind: 'group', topic: 'today: \u001b[5mtests' } });
+  const msgs = f.ctx.ofType('message').map((e) => e.message);
+  assert.equal(msgs.length, 1);
+  assert.deepEqual([msgs[0]!.remoteId, msgs[0]!.senderName, msgs[0]!.mentionsMe, msgs[0]!.historical], ['room-1', 'bob', true, undefined]);
+});
+
+test('room history on join is historical; our own message from elsewhere is out with its origin-id', () => {
+  const f = joined();
+  f.feed(`<message type="groupchat" from="${ROOM}/bob"><body>earlier</body><delay xmlns="urn:xmpp:delay" stamp="2026-11-18T12:00:00Z" from="${ROOM}"/></message>`);
+  f.feed(`<message type="groupchat" from="${ROOM}/alice"><body>from my phone</body><origin-id xmlns="urn:xmpp:sid:0" id="phone-1"/></message>`);
+  const [old, mine] = f.ctx.ofType('message').map((e) => e.message);
+  assert.equal(old!.historical, true);
+  assert.equal(old!.sentAt, Date.parse('2026-11-18T12:00:00Z'));
+  assert.equal(mine!.direction, 'out');
+  assert.equal(mine!.localId, 'phone-1');
+});
+
+test('messages and presence of rooms we are not in are ignored; kicks are shown and leave the room', () => {
+  const f = joined();
+  f.feed(`<message type="groupchat" from="other@muc.example.org/bob"><body>not joined</body></message>`);
+  f.feed(`<message type="groupchat" from="${ROOM}"><subject/></message>`);
+  f.feed(presence('alice', '<item affiliation="none" role="none"/>', ['110', '307'], 'unavailable'));
+  assert.equal(f.ctx.ofType('message').length, 0);
+  assert.deepEqual(f.ctx.ofType('notice'), [{ type: 'notice', level: 'warn', text: `kicked from ${ROOM}` }]);
+  assert.deepEqual(f.ctx.ofType('conversation').at(-1), { type: 'conversation', conversation: { remoteId: ROOM, kind: 'group', joined: false } });
+  assert.equal(f.session.rooms.get(ROOM), undefined);
+});
+
+test('a join error (wrong password) is a notice in plain words and the room is dropped', () => {
+  const f = fixture();
+  f.session.rooms.add(ROOM, 'alice');
+  f.feed(`<presence type="error" from="${ROOM}/alice"><error type="auth"><not-authorized xmlns="urn:ietf:params:xml:ns:xmpp-stanzas"/></error></presence>`);
+  assert.deepEqual(f.ctx.ofType('notice'), [{ type: 'notice', level: 'error', text: `cannot join ${ROOM}: not authorized` }]);
+  assert.equal(f.session.rooms.get(ROOM), undefined);
+});
+
+test('leaving then joining again quickly: the join is sent once the leave is confirmed', () => {
+  const f = joined();
+  const room = f.session.rooms.get(ROOM)!;
+  room.leaving = true;
+  room.rejoin = true;
+  f.feed(presence('alice', '<item affiliation="owner" role="none"/>', ['110'], 'unavailable'));
+  assert.deepEqual(f.rejoined, [ROOM]);
+  assert.equal(f.session.rooms.get(ROOM)?.leaving, false);
+});

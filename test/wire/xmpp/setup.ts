@@ -1,0 +1,48 @@
+/**
+ * Drives the XMPP adapter's stanza handlers (adapters/xmpp/events) with raw stanzas, without a connection: a
+ * {@link Session} over a recording context, recording what the handlers would write back.
+ */
+import parse from '@xmpp/xml/lib/parse.js';
+import type { Element } from '@xmpp/xml';
+import { dispatch, type Session } from '../../../adapters/xmpp/events/index.js';
+import { MamQueries } from '../../../adapters/xmpp/mam.js';
+import { OutgoingTracker } from '../../../adapters/xmpp/outgoing.js';
+import { Rooms } from '../../../adapters/xmpp/rooms.js';
+import { recordingContext, type RecordingContext } from '../../harness/irc-context.js';
+
+export const OWN = 'alice@example.org';
+export const FULL = 'alice@example.org/natter.1';
+
+export interface Fixture {
+  session: Session;
+  ctx: RecordingContext;
+  /** Stanzas the handlers wrote (as XML). */
+  sent: string[];
+  unlocked: string[];
+  rejoined: string[];
+  archiveIds: string[];
+  /** Feeds one raw stanza. */
+  feed(xml: string): void;
+}
+
+export function fixture(): Fixture {
+  const ctx = recordingContext({ jid: OWN });
+  const sent: string[] = [];
+  const unlocked: string[] = [];
+  const rejoined: string[] = [];
+  const archiveIds: string[] = [];
+  const session: Session = {
+    own: OWN,
+    full: FULL,
+    rooms: new Rooms(),
+    outgoing: new OutgoingTracker(),
+    mam: new MamQueries(),
+    log: ctx.log,
+    emit: (e) => ctx.emit(e),
+    send: (el: Element) => void sent.push(el.toString()),
+    unlockRoom: (r) => void unlocked.push(r),
+    joinRoom: (r) => void rejoined.push(r),
+    sawArchiveId: (id) => void archiveIds.push(id),
+  };
+  return { session, ctx, sent, unlocked, rejoined, archiveIds, feed: (xml) => dispatch(session, parse(xml)) };
+}
