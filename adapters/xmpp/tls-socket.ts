@@ -47,6 +47,9 @@ export class TrustedTlsSocket extends EventEmitter {
 
   constructor(private readonly opts: XmppOptions) {
     super();
+    // An 'error' with no listener would throw out of the event loop; the connection attaches its own listener, and
+    // during a STARTTLS upgrade a second error after the first rejected the handshake must not crash the process.
+    this.on('error', () => {});
   }
 
   /** `options` are the transport's (host/port) or `{ socket }` for a STARTTLS upgrade. */
