@@ -420,8 +420,30 @@ export class XmppAdapter implements Adapter {
     }
   }
 
-  async command(name: string, _args: string[], _conversationRemoteId?: string): Promise<void> {
-    throw new CommandError(`/${name} is not available for XMPP accounts yet`);
+  /**
+   * XMPP commands without a portable action: `/topic <text>` sets a room's subject (XEP-0045 §8.1), `/nick <name>`
+   * changes the own nick in a room (§7.6).
+   */
+  async command(name: string, args: string[], conversationRemoteId?: string): Promise<void> {
+    const conn = this.conn;
+    if (!conn?.online || conn.closed) throw new CommandError('not connected to the XMPP server');
+    const room = this.rooms.get(conversationRemoteId ? bareJid(conversationRemoteId) : undefined);
+    switch (name.toLowerCase()) {
+      case 'topic': {
+        if (!room?.joined) throw new CommandError('/topic works in a room you are in');
+        this.write(xml('message', { type: 'groupchat', to: room.jid }, xml('subject', {}, xmlSafe(args.join(' ')))), conn);
+        return;
+      }
+      case 'nick': {
+        const nick = xmlSafe(args.join(' ').trim());
+        if (!room?.joined) throw new CommandError('/nick works in a room you are in');
+        if (!nick) throw new CommandError('/nick needs a new nickname');
+        this.write(xml('presence', { to: `${room.jid}/${nick}` }), conn);
+        return;
+      }
+      default:
+        throw new CommandError(`/${name} is not available for XMPP accounts yet`);
+    }
   }
 
   normalize(address: string): string {

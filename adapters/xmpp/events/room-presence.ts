@@ -31,12 +31,19 @@ export function onRoomPresence(s: Session, p: Element): boolean {
   const id = `${room.jid}/${nick}`;
 
   if (p.attrs.type === 'unavailable') {
+    const before = room.occupants.get(id);
+    room.occupants.delete(id);
+    // 303: a nick change (ours too, with 110); the new nick's presence follows (XEP-0045 §7.6).
+    const newNick = codes.has('303') ? item?.attrs.nick : undefined;
+    if (newNick) {
+      const to = `${room.jid}/${newNick}`;
+      if (before) room.occupants.set(to, { ...before, id: to, name: newNick });
+      if (self) room.nick = newNick;
+      if (room.joined) s.emit({ type: 'members', conversationRemoteId: room.jid, rename: { from: id, to } });
+      return true;
+    }
     if (self) {
-      // 303: our nick changed; otherwise we left (or were kicked: 307, banned: 301).
-      if (codes.has('303') && item?.attrs.nick) {
-        room.nick = item.attrs.nick;
-        return true;
-      }
+      // We left, or were kicked (307) or banned (301).
       const why = codes.has('301') ? 'banned' : codes.has('307') ? 'kicked' : undefined;
       if (why) s.emit({ type: 'notice', level: 'warn', text: `${why} from ${room.jid}` });
       if (room.leaving && room.rejoin) {
@@ -52,18 +59,12 @@ export function onRoomPresence(s: Session, p: Element): boolean {
       s.rooms.delete(room.jid);
       return true;
     }
-    room.occupants.delete(id);
-    if (codes.has('303') && item?.attrs.nick) {
-      const to = `${room.jid}/${item.attrs.nick}`;
-      if (room.joined) s.emit({ type: 'members', conversationRemoteId: room.jid, rename: { from: id, to } });
-      return true;
-    }
     if (room.joined) s.emit({ type: 'members', conversationRemoteId: room.jid, remove: [id] });
     return true;
   }
 
   const who = occupant(room.jid, nick, item?.attrs.affiliation, item?.attrs.role, item?.attrs.jid ? bareOfText(item.attrs.jid) : undefined);
-  const known = room.occupants.has(id);
+  const known = room.occupants.get(id);
   room.occupants.set(id, who);
   if (self && !room.joined) {
     room.joined = true;
@@ -73,7 +74,8 @@ export function onRoomPresence(s: Session, p: Element): boolean {
     s.emit({ type: 'members', conversationRemoteId: room.jid, replace: [...room.occupants.values()] });
     return true;
   }
-  if (room.joined) {
+  // A presence that changes nothing we show (status text, the presence after a nick change) emits nothing.
+  if (room.joined && JSON.stringify(known) !== JSON.stringify(who)) {
     s.emit({ type: 'members', conversationRemoteId: room.jid, ...(known ? { remove: [id], add: [who] } : { add: [who] }) });
   }
   return true;

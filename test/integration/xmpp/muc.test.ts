@@ -82,6 +82,21 @@ test('room archive (MUC MAM): history pages backwards, marked historical, ids ma
   assert.equal(page3.next, undefined, 'start of the archive');
 });
 
+test('/topic sets the subject everyone sees; /nick renames the occupant everywhere', { skip }, async () => {
+  const from = bob.ctx.events.length;
+  await alice.adapter.command('topic', ['tests', 'today'], ROOM);
+  await bob.ctx.waitFor((e) => e.type === 'conversation' && e.conversation.topic === 'tests today', 'bob sees the topic', 10_000, from);
+  const mark = alice.ctx.events.length;
+  await bob.adapter.command('nick', ['bobby'], ROOM);
+  await alice.ctx.waitFor((e) => e.type === 'members' && e.rename?.from === `${ROOM}/bob` && e.rename.to === `${ROOM}/bobby`, 'rename', 10_000, mark);
+  const r = await bob.adapter.send({ localId: 'm-3', conversation: { remoteId: ROOM, kind: 'group' }, kind: 'text', body: 'new name' });
+  const got = (await alice.ctx.waitFor((e) => e.type === 'message' && e.message.body === 'new name', 'message under the new nick', 10_000, mark)) as MessageEvent;
+  assert.equal(got.message.senderId, `${ROOM}/bobby`);
+  assert.equal(got.message.remoteId, r.remoteId);
+  await bob.adapter.command('nick', ['bob'], ROOM);
+  await alice.ctx.waitFor((e) => e.type === 'members' && e.rename?.to === `${ROOM}/bob`, 'renamed back', 10_000, mark);
+});
+
 test('leave: the others see the occupant go; rejoining works', { skip }, async () => {
   const from = alice.ctx.events.length;
   await carol.adapter.leave(ROOM, 'bye');

@@ -45,6 +45,17 @@ test('arrivals, role changes, nick changes and departures after the join', () =>
   ]);
 });
 
+test('our own nick change: rename, the room knows us by the new nick, and the new presence adds nothing', () => {
+  const f = joined();
+  const from = f.ctx.events.length;
+  f.feed(presence('alice', '<item affiliation="owner" role="moderator" nick="ally"/>', ['110', '303'], 'unavailable'));
+  f.feed(presence('ally', '<item affiliation="owner" role="moderator"/>', ['110']));
+  assert.deepEqual(f.ctx.events.slice(from), [{ type: 'members', conversationRemoteId: ROOM, rename: { from: `${ROOM}/alice`, to: `${ROOM}/ally` } }]);
+  assert.equal(f.session.rooms.get(ROOM)!.nick, 'ally');
+  f.feed(`<message type="groupchat" from="${ROOM}/ally"><body>me again</body></message>`);
+  assert.equal(f.ctx.ofType('message')[0]!.message.direction, 'out');
+});
+
 test('subject is the topic; messages carry the room stanza-id; our reflection settles the send without a copy', async () => {
   const f = joined();
   f.feed(`<message type="groupchat" from="${ROOM}/bob"><subject>today: \u001b[5mtests</subject></message>`);
