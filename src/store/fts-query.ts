@@ -29,12 +29,17 @@ export function ftsMatchExpression(
   return match;
 }
 
-/** The user's words as ANDed quoted strings, the last one a prefix; undefined when nothing is searchable. */
-export function ftsWords(query: string): string | undefined {
-  const words = query
+/** The searchable words of a query (NFC, split on whitespace, those with a letter or digit), as ftsWords quotes them. */
+export function queryWords(query: string): string[] {
+  return query
     .normalize('NFC')
     .split(/\s+/u)
     .filter((w) => wordy.test(w));
+}
+
+/** The user's words as ANDed quoted strings, the last one a prefix; undefined when nothing is searchable. */
+export function ftsWords(query: string): string | undefined {
+  const words = queryWords(query);
   if (words.length === 0) return undefined;
   return words
     .map((w, i) => {

@@ -1,12 +1,14 @@
 /**
  * Full-text search of the store (FTS5): the newest matches within a window of the most recently stored ones, with
- * snippets and conversation titles, in three queries (see sql.searchSeqs, searchSnippets, searchRows).
+ * snippets and conversation titles, in two queries (see sql.searchSeqs, searchRows); the snippets are cut from the
+ * bodies in TypeScript (search-snippet.ts).
  */
 import type { Message, SearchHit } from '../core/model.js';
 import { ftsMatchExpression } from './fts-query.js';
 import { withReactionsMany } from './message-reactions.js';
 import { sql } from './queries.js';
 import type { MessageRow } from './rows.js';
+import { buildSnippet, snippetPhrases } from './search-snippet.js';
 import { fold } from './sql-helpers.js';
 import type { StoreContext } from './store-context.js';
 import type { SearchOptions } from './types.js';
@@ -34,23 +36,16 @@ export function search(ctx: StoreContext, query: string, options: SearchOptions)
   if (seqs.length === 0) return [];
   const list = seqs.map((r) => r.seq);
   const json = JSON.stringify(list);
-  const snippets = new Map<number, string>();
-  const snippetRows = ctx.stmt(sql.searchSnippets).all({
-    match,
-    lo: Math.min(...list),
-    hi: Math.max(...list),
-    seqs: json,
-  }) as Array<{ seq: number; snippet: string }>;
-  for (const r of snippetRows) snippets.set(r.seq, r.snippet);
   const rows = ctx.stmt(sql.searchRows).all(json) as unknown as Array<MessageRow & { conversation_title: string }>;
   const bySeq = new Map<number, MessageRow & { conversation_title: string }>();
   for (const r of rows) bySeq.set(r.seq, r);
   const ordered = list.map((seq) => bySeq.get(seq)).filter((r) => r !== undefined);
   const messages = withReactionsMany(ctx, ordered);
+  const phrases = snippetPhrases(query);
   const hits: SearchHit[] = [];
   ordered.forEach((row, i) => {
     const message = messages[i] as Message;
-    hits.push({ message, conversationTitle: row.conversation_title, snippet: snippets.get(row.seq) ?? row.body });
+    hits.push({ message, conversationTitle: row.conversation_title, snippet: buildSnippet(row.body, phrases) });
   });
   return hits;
 }

@@ -65,5 +65,6 @@ test('search is driven by the FTS5 index and joins messages by rowid', () => {
   const p = plan(dir, sql.searchSeqs, { match: 'body : ("x")', account: null, conversation: null, sender: null, window: 10, limit: 5 });
   assert.match(p, /SCAN f VIRTUAL TABLE/, p);
   assert.match(p, /SEARCH m USING INTEGER PRIMARY KEY/, p);
+  assert.equal(p.match(/SEARCH m\b/g)?.length, 1, `one rowid lookup of messages per candidate (filters and sent_at)\n${p}`);
   assert.doesNotMatch(p, /SCAN m\b/, p);
 });
