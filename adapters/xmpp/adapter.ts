@@ -67,6 +67,8 @@ export class XmppAdapter implements Adapter {
   private session?: Session;
   private stopping = false;
   private reconnectTimer?: ReturnType<typeof setTimeout>;
+  /** Chat state last sent per conversation (XEP-0085 §5.2: send a state only when it changes). */
+  private readonly typingSent = new Map<string, boolean>();
   /** MUC service domains found by service discovery (XEP-0030), and domains known not to be one. */
   private readonly conferenceDomains = new Map<string, boolean>();
   private readonly iqs = new IqRequests(() => ({ bare: this.opts!.bare, full: this.session?.full }));
@@ -224,6 +226,7 @@ export class XmppAdapter implements Adapter {
     this.outgoing.dropAll('the connection was lost before the server confirmed the message');
     this.iqs.dropAll('the connection was lost');
     this.mam.clear();
+    this.typingSent.clear();
     for (const room of this.rooms.all()) {
       if (room.joined) this.emit({ type: 'conversation', conversation: { remoteId: room.jid, kind: 'group', joined: false } });
     }
@@ -287,9 +290,12 @@ export class XmppAdapter implements Adapter {
           { type: 'chat', to: message.conversation.remoteId, id },
           xml('body', {}, body),
           xml('origin-id', { xmlns: NS.sid, id }),
+          // XEP-0085 §5.1: a message is sent in the active state.
+          xml('active', { xmlns: NS.chatStates }),
           // XEP-0184 §5.1: ask for a receipt on every one-to-one message with a body.
           xml('request', { xmlns: NS.receipts }),
         );
+    this.typingSent.delete(this.normalize(message.conversation.remoteId));
     const result = this.outgoing.track(id, room?.jid);
     try {
       await conn.client.entity.send(stanza);
@@ -444,6 +450,31 @@ export class XmppAdapter implements Adapter {
       default:
         throw new CommandError(`/${name} is not available for XMPP accounts yet`);
     }
+  }
+
+  /**
+   * Chat states (XEP-0085): `composing` while the user types, `paused` when they stop, each sent once per change,
+   * with a no-store hint (XEP-0334) so archives stay free of them. Rooms get them as group chat messages.
+   */
+  async setTyping(conversationRemoteId: string, active: boolean): Promise<void> {
+    const conn = this.conn;
+    if (!conn?.online || conn.closed) return;
+    const target = parseJid(conversationRemoteId);
+    if (!target) return;
+    const key = this.normalize(conversationRemoteId);
+    if ((this.typingSent.get(key) ?? false) === active) return;
+    this.typingSent.set(key, active);
+    const room = target.resource ? undefined : this.rooms.get(bareOf(target));
+    if (room && !room.joined) return;
+    this.write(
+      xml(
+        'message',
+        { type: room ? 'groupchat' : 'chat', to: room ? room.jid : conversationRemoteId },
+        xml(active ? 'composing' : 'paused', { xmlns: NS.chatStates }),
+        xml('no-store', { xmlns: NS.hints }),
+      ),
+      conn,
+    );
   }
 
   normalize(address: string): string {

@@ -8,7 +8,7 @@ export function xmppCapabilities(): Capabilities {
     replies: false,
     retraction: false,
     receipts: true,
-    typing: false,
+    typing: true,
     history: true,
     e2ee: false,
     uploads: false,

@@ -12,6 +12,7 @@ import type { Element } from '@xmpp/xml';
 import { bareOf, parseJid } from '../jid.js';
 import type { Room } from '../rooms.js';
 import { bodyOf, delayOf, originIdOf, stanzaIdBy } from '../stanza.js';
+import { onChatState } from './chat-states.js';
 import type { Session } from './types.js';
 
 export function groupMessage(
@@ -66,6 +67,10 @@ export function onGroupchat(s: Session, m: Element): void {
     return;
   }
   const delayed = delayOf(m) !== undefined;
+  if (!delayed && from.resource && from.resource !== room.nick && bodyOf(m) === undefined) {
+    onChatState(s, m, room.jid, from.resource);
+    return;
+  }
   if (!delayed && from.resource === room.nick) {
     const id = originIdOf(m) ?? m.attrs.id;
     if (s.outgoing.reflected(id, room.jid, stanzaIdBy(m, room.jid), undefined)) return;

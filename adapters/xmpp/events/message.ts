@@ -6,6 +6,7 @@ import type { Element } from '@xmpp/xml';
 import { bareJid } from '../jid.js';
 import { describeStanzaError, isTemporaryError, stanzaIdBy } from '../stanza.js';
 import { onArchiveResult } from './archive.js';
+import { onChatState } from './chat-states.js';
 import { onCarbon } from './carbons.js';
 import { directMessage } from './direct.js';
 import { onGroupchat } from './group.js';
@@ -21,7 +22,12 @@ export function onMessage(s: Session, m: Element): void {
   if (type === 'headline') return;
   onReceipt(s, m);
   const msg = directMessage(s, m);
-  if (!msg) return;
+  if (!msg) {
+    // A message without body may still carry a chat state from the peer (XEP-0085 standalone notification).
+    const peer = bareJid(m.attrs.from);
+    if (peer && peer !== s.own && !s.rooms.get(peer)) onChatState(s, m, peer, peer);
+    return;
+  }
   answerReceiptRequest(s, m);
   const archived = stanzaIdBy(m, s.own);
   if (archived) s.sawArchiveId(archived);

@@ -62,6 +62,22 @@ test('/me is an action both ways', { skip }, async () => {
   assert.equal(got.message.body, 'waves');
 });
 
+test('typing: setTyping sends composing once, then paused; bob sees it start and stop', { skip }, async () => {
+  const from = bob.ctx.events.length;
+  await alice.adapter.setTyping!('bob@localhost', true);
+  await alice.adapter.setTyping!('bob@localhost', true);
+  await bob.ctx.waitFor((e) => e.type === 'typing' && e.active, 'typing on', 10_000, from);
+  await alice.adapter.setTyping!('bob@localhost', false);
+  await bob.ctx.waitFor((e) => e.type === 'typing' && !e.active, 'typing off', 10_000, from);
+  assert.deepEqual(
+    bob.ctx.events.slice(from).filter((e) => e.type === 'typing'),
+    [
+      { type: 'typing', conversationRemoteId: 'alice@localhost', senderId: 'alice@localhost', active: true },
+      { type: 'typing', conversationRemoteId: 'alice@localhost', senderId: 'alice@localhost', active: false },
+    ],
+  );
+});
+
 test('carbons: a second session of alice sees what the first sends (out, with localId) and receives', { skip }, async () => {
   const alice2 = await client(server, 'alice');
   try {

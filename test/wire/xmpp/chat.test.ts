@@ -94,3 +94,16 @@ test('contact presence: away states and status text; room presence is not contac
     { type: 'presence', senderId: 'carol@example.org', away: true },
   ]);
 });
+
+test('chat states: composing and paused from the peer are typing; states in carbons or archive results are not', () => {
+  const f = fixture();
+  f.feed(`<message type="chat" from="bob@example.org/pc"><composing xmlns="http://jabber.org/protocol/chatstates"/></message>`);
+  f.feed(`<message type="chat" from="bob@example.org/pc"><paused xmlns="http://jabber.org/protocol/chatstates"/></message>`);
+  f.feed(`<message from="${OWN}"><received xmlns="urn:xmpp:carbons:2"><forwarded xmlns="urn:xmpp:forward:0">
+    <message type="chat" from="carol@example.org/x"><composing xmlns="http://jabber.org/protocol/chatstates"/></message></forwarded></received></message>`);
+  f.feed(`<message type="chat" from="${OWN}/phone"><composing xmlns="http://jabber.org/protocol/chatstates"/></message>`);
+  assert.deepEqual(f.ctx.ofType('typing'), [
+    { type: 'typing', conversationRemoteId: 'bob@example.org', senderId: 'bob@example.org', active: true },
+    { type: 'typing', conversationRemoteId: 'bob@example.org', senderId: 'bob@example.org', active: false },
+  ]);
+});

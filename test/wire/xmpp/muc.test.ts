@@ -110,3 +110,11 @@ test('leaving then joining again quickly: the join is sent once the leave is con
   assert.deepEqual(f.rejoined, [ROOM]);
   assert.equal(f.session.rooms.get(ROOM)?.leaving, false);
 });
+
+test('chat states in a room name the occupant by nick; our own are ignored', () => {
+  const f = joined();
+  f.feed(`<message type="groupchat" from="${ROOM}/bob"><composing xmlns="http://jabber.org/protocol/chatstates"/><no-store xmlns="urn:xmpp:hints"/></message>`);
+  f.feed(`<message type="groupchat" from="${ROOM}/alice"><composing xmlns="http://jabber.org/protocol/chatstates"/></message>`);
+  assert.deepEqual(f.ctx.ofType('typing'), [{ type: 'typing', conversationRemoteId: ROOM, senderId: 'bob', active: true }]);
+  assert.equal(f.ctx.ofType('message').length, 0);
+});
