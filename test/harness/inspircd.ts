@@ -8,12 +8,11 @@
  * Under `CI=true` a server that cannot be started is an error (the caller's test fails); outside CI,
  * {@link inspircdUnavailable} tells a test to skip with a reason when the package cannot be installed.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { debianBinaryUnavailable, freePort, portAccepts, selfSignedCert, tail } from './server-kit.js';
 
 const BINARY = '/usr/sbin/inspircd';
 const MODULE_DIR = '/usr/lib/inspircd/modules';
@@ -42,66 +41,12 @@ export interface InspircdServer {
 
 /** Why InspIRCd cannot run here, or undefined when it can (installs it when missing and we are root). */
 export function inspircdUnavailable(): string | undefined {
-  if (existsSync(BINARY)) return undefined;
-  if (process.getuid?.() !== 0) return `${BINARY} is missing and we are not root to install it (apt-get install inspircd)`;
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  let r = spawnSync('apt-get', ['install', '-y', 'inspircd'], { encoding: 'utf8', env });
-  if (r.status !== 0) {
-    spawnSync('apt-get', ['update'], { encoding: 'utf8', env });
-    r = spawnSync('apt-get', ['install', '-y', 'inspircd'], { encoding: 'utf8', env });
-  }
-  if (existsSync(BINARY)) return undefined;
-  return `apt-get install inspircd failed: ${(r.stderr || r.stdout || '').trim().split('\n').slice(-3).join(' | ')}`;
+  return debianBinaryUnavailable(BINARY, 'inspircd');
 }
 
 /** The TLS module the Debian build ships (ssl_gnutls in Debian's inspircd 3; ssl_openssl where built). */
 function tlsModule(): 'ssl_gnutls' | 'ssl_openssl' {
   return existsSync(join(MODULE_DIR, 'm_ssl_gnutls.so')) || !existsSync(join(MODULE_DIR, 'm_ssl_openssl.so')) ? 'ssl_gnutls' : 'ssl_openssl';
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function portAccepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createConnection({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
-
-function tail(file: string, lines = 30): string {
-  try {
-    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
-
-function makeCert(dir: string): { certFile: string; keyFile: string; fingerprint: string } {
-  const certFile = join(dir, 'cert.pem');
-  const keyFile = join(dir, 'key.pem');
-  const r = spawnSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '3',
-      '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'],
-    { encoding: 'utf8' },
-  );
-  if (r.status !== 0) throw new Error(`openssl req failed: ${r.stderr}`);
-  const fingerprint = new X509Certificate(readFileSync(certFile)).fingerprint256.toUpperCase();
-  return { certFile, keyFile, fingerprint };
 }
 
 function config(o: { dir: string; port: number; tlsPort?: number; certFile?: string; keyFile?: string; history: boolean }): string {
@@ -148,7 +93,7 @@ export async function startInspircd(options?: { tls?: boolean; history?: boolean
   const dir = mkdtempSync(join(tmpdir(), 'natter-inspircd-'));
   const port = await freePort();
   const tlsPort = options?.tls ? await freePort() : undefined;
-  const cert = options?.tls ? makeCert(dir) : undefined;
+  const cert = options?.tls ? selfSignedCert(dir) : undefined;
   writeFileSync(join(dir, 'motd.txt'), 'natter test server\n');
   const confFile = join(dir, 'inspircd.conf');
   writeFileSync(

@@ -13,12 +13,12 @@
  * Under `CI=true` a bouncer that cannot be started is an error (the caller's test fails); outside CI,
  * {@link zncUnavailable} tells a test to skip with a reason when the package cannot be installed.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, chownSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { appendFileSync, chownSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { debianBinaryUnavailable, freePort, portAccepts, tail } from './server-kit.js';
 import { RawIrcClient } from './raw-irc-client.js';
 
 const BINARY = '/usr/bin/znc';
@@ -45,47 +45,7 @@ export interface ZncBouncer {
 
 /** Why ZNC cannot run here, or undefined when it can (installs it when missing and we are root). */
 export function zncUnavailable(): string | undefined {
-  if (existsSync(BINARY)) return undefined;
-  if (process.getuid?.() !== 0) return `${BINARY} is missing and we are not root to install it (apt-get install znc)`;
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  let r = spawnSync('apt-get', ['install', '-y', 'znc'], { encoding: 'utf8', env });
-  if (r.status !== 0) {
-    spawnSync('apt-get', ['update'], { encoding: 'utf8', env });
-    r = spawnSync('apt-get', ['install', '-y', 'znc'], { encoding: 'utf8', env });
-  }
-  if (existsSync(BINARY)) return undefined;
-  return `apt-get install znc failed: ${(r.stderr || r.stdout || '').trim().split('\n').slice(-3).join(' | ')}`;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function portAccepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createConnection({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
-
-function tail(file: string, lines = 40): string {
-  try {
-    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
+  return debianBinaryUnavailable(BINARY, 'znc');
 }
 
 /** uid/gid of an unprivileged account to run ZNC as when we are root. */
