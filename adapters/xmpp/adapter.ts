@@ -49,6 +49,8 @@ interface Connection {
   closed: boolean;
   online: boolean;
   error?: unknown;
+  /** Gives up on a negotiation that never completes. */
+  timer?: ReturnType<typeof setTimeout>;
 }
 
 export class XmppAdapter implements Adapter {
@@ -60,6 +62,7 @@ export class XmppAdapter implements Adapter {
   private log: Logger = silentLogger;
   private password = '';
   private conn?: Connection;
+  private client?: XmppClient;
   private readonly rooms = new Rooms();
   private readonly outgoing = new OutgoingTracker();
   private readonly mam = new MamQueries();
@@ -127,13 +130,58 @@ export class XmppAdapter implements Adapter {
     return this.iqs.request(iq, (el) => conn.client.entity.send(el), IQ_TIMEOUT_MS);
   }
 
+  /**
+   * One xmpp.js client serves every connection of a start(): its stream management state (XEP-0198 id, counters,
+   * unacked stanzas) survives a dropped socket, so the next connection can resume the session.
+   */
+  private clientFor(): XmppClient {
+    if (this.client) return this.client;
+    const client = createXmppClient(this.opts!, this.password);
+    const { entity, sm } = client;
+    entity.on('stanza', (el: Element) => {
+      const conn = this.conn;
+      if (!conn || conn.closed || conn.client !== client || !this.session) return;
+      if (el.name === 'iq' && this.iqs.handle(el)) return;
+      dispatch(this.session, el);
+    });
+    entity.on('error', (e: unknown) => {
+      const conn = this.conn;
+      this.log.debug('client error', e);
+      if (!conn || conn.closed || conn.client !== client) return;
+      conn.error ??= e;
+      // An error while negotiating (TLS refused, login refused, stream error) ends this attempt.
+      if (!conn.online) destroySocket(client);
+    });
+    entity.on('disconnect', () => {
+      const conn = this.conn;
+      if (conn && conn.client === client) this.onClose(conn);
+    });
+    // A new session (resource bound) fires 'online'; a resumed one only the stream management 'resumed'.
+    entity.on('online', () => {
+      const conn = this.conn;
+      if (conn && conn.client === client) this.onOnline(conn, false);
+    });
+    sm.on('resumed', () => {
+      const conn = this.conn;
+      if (conn && conn.client === client) this.onOnline(conn, true);
+    });
+    sm.on('ack', (stanza: Element) => {
+      if (stanza.name === 'message' && stanza.attrs.id && stanza.attrs.type !== 'groupchat') this.outgoing.accepted(stanza.attrs.id);
+    });
+    sm.on('fail', (stanza: Element) => {
+      if (stanza.attrs.id) this.outgoing.lost(stanza.attrs.id, 'the connection was lost before the server confirmed the message');
+    });
+    this.client = client;
+    return client;
+  }
+
   private connect(): void {
     const opts = this.opts!;
     this.reconnectTimer = undefined;
     this.emitConnection('connecting', `connecting to ${opts.host}:${opts.port} (${opts.tls === 'direct' ? 'TLS' : 'STARTTLS'})`);
     let client: XmppClient;
     try {
-      client = createXmppClient(opts, this.password);
+      client = this.clientFor();
     } catch (e) {
       this.log.error('cannot build the client', e);
       this.scheduleReconnect(e);
@@ -141,47 +189,52 @@ export class XmppAdapter implements Adapter {
     }
     const conn: Connection = { client, closed: false, online: false };
     this.conn = conn;
-    const { entity, sm } = client;
-    entity.on('stanza', (el: Element) => {
-      if (this.conn !== conn || !this.session) return;
-      if (el.name === 'iq' && this.iqs.handle(el)) return;
-      dispatch(this.session, el);
-    });
-    entity.on('error', (e: unknown) => {
+    conn.timer = setTimeout(() => {
+      conn.error ??= Object.assign(new Error('the server did not complete the login in time'), { code: 'ETIMEDOUT' });
+      destroySocket(client);
+      this.onClose(conn);
+    }, opts.connectTimeoutMs * 2);
+    const { entity } = client;
+    // What xmpp.js's reconnect module does: a new socket and stream on the same entity (start() needs 'offline').
+    (async () => {
+      await entity.connect(entity.options.service);
+      await entity.open({ domain: entity.options.domain });
+    })().catch((e: unknown) => {
       conn.error ??= e;
-      this.log.debug('client error', e);
+      this.log.info('connection attempt failed', e);
+      destroySocket(client);
+      this.onClose(conn);
     });
-    entity.on('disconnect', () => this.onClose(conn));
-    sm.on('ack', (stanza: Element) => {
-      if (stanza.name === 'message' && stanza.attrs.id && stanza.attrs.type !== 'groupchat') this.outgoing.accepted(stanza.attrs.id);
-    });
-    sm.on('fail', (stanza: Element) => {
-      if (stanza.attrs.id) this.outgoing.lost(stanza.attrs.id, 'the connection was lost before the server confirmed the message');
-    });
-    entity.start().then(
-      () => this.onOnline(conn),
-      (e: unknown) => {
-        conn.error ??= e;
-        this.log.info('connection attempt failed', e);
-        destroySocket(client);
-        this.onClose(conn);
-      },
-    );
   }
 
-  private onOnline(conn: Connection): void {
+  private onOnline(conn: Connection, resumed: boolean): void {
     if (this.conn !== conn || conn.closed) return;
+    clearTimeout(conn.timer);
     const { entity } = conn.client;
     conn.online = true;
-    this.session!.full = entity.jid?.toString();
     this.backoff.online(this.ctx!.now());
-    this.log.info('online', { jid: this.session!.full, sm: conn.client.sm.enabled });
+    if (resumed) {
+      // XEP-0198 §5: the session (presence, carbons, rooms) survived; the server re-sent what we had not acked.
+      this.log.info('stream resumed', { jid: this.session!.full });
+      this.emitConnection('online');
+      return;
+    }
+    this.session!.full = entity.jid?.toString();
+    this.log.info('online', { jid: this.session!.full });
+    // A new session: rooms of a session that could not be resumed are left on the server; join them afresh.
+    for (const room of this.rooms.all()) {
+      if (room.joined) this.emit({ type: 'conversation', conversation: { remoteId: room.jid, kind: 'group', joined: false } });
+    }
+    this.rooms.resetAll();
     // Initial presence makes us available and subscribes us to contacts' presence (RFC 6121 §4.2).
     this.write(xml('presence'), conn);
-    this.iq(conn, 'set', xml('enable', { xmlns: NS.carbons })).then(() => this.log.info('carbons enabled'), (e: unknown) => this.log.warn('carbons not enabled', e),
+    this.iq(conn, 'set', xml('enable', { xmlns: NS.carbons })).then(
+      () => this.log.info('carbons enabled'),
+      (e: unknown) => this.log.warn('carbons not enabled', e),
     );
     this.emitConnection('online');
     for (const room of this.rooms.all()) this.sendJoin(room, conn);
+    // Anything that arrived while no session was up is in the archive (also when resumption failed).
     void this.catchUp(conn);
   }
 
@@ -222,18 +275,28 @@ export class XmppAdapter implements Adapter {
   private onClose(conn: Connection): void {
     if (conn.closed) return;
     conn.closed = true;
+    clearTimeout(conn.timer);
     if (this.conn !== conn) return;
-    this.outgoing.dropAll('the connection was lost before the server confirmed the message');
+    // With a resumable session (XEP-0198 id) unacked one-to-one sends stay open: resumption acks or re-sends them,
+    // a failed resumption fails them ('fail' events). Without one their outcome is unknown now.
+    const resumable = !this.stopping && conn.client.sm.id !== '';
+    if (!resumable) this.outgoing.dropAll('the connection was lost before the server confirmed the message');
     this.iqs.dropAll('the connection was lost');
     this.mam.clear();
     this.typingSent.clear();
-    for (const room of this.rooms.all()) {
-      if (room.joined) this.emit({ type: 'conversation', conversation: { remoteId: room.jid, kind: 'group', joined: false } });
-    }
-    this.rooms.resetAll();
     if (this.stopping) {
+      for (const room of this.rooms.all()) {
+        if (room.joined) this.emit({ type: 'conversation', conversation: { remoteId: room.jid, kind: 'group', joined: false } });
+      }
+      this.rooms.resetAll();
       this.emitConnection('offline', 'disconnected');
       return;
+    }
+    if (!resumable) {
+      for (const room of this.rooms.all()) {
+        if (room.joined) this.emit({ type: 'conversation', conversation: { remoteId: room.jid, kind: 'group', joined: false } });
+      }
+      this.rooms.resetAll();
     }
     this.scheduleReconnect(conn.error);
   }
@@ -253,6 +316,8 @@ export class XmppAdapter implements Adapter {
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
     const conn = this.conn;
+    const client = this.client;
+    this.client = undefined;
     if (conn && !conn.closed) {
       if (conn.online && reason) this.write(xml('presence', { type: 'unavailable' }, xml('status', {}, xmlSafe(reason))), conn);
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -264,7 +329,10 @@ export class XmppAdapter implements Adapter {
       destroySocket(conn.client);
       this.onClose(conn);
     } else {
+      // Between connections: forget the resumable session with the client.
+      if (client) destroySocket(client);
       this.outgoing.dropAll('disconnected');
+      this.rooms.resetAll();
       this.emitConnection('offline', 'disconnected');
     }
   }
@@ -347,6 +415,7 @@ export class XmppAdapter implements Adapter {
   }
 
   private sendJoin(room: Room, conn: Connection): void {
+    room.joining = true;
     // XEP-0045 §7.2: presence to room/nick with the MUC extension (and the password of a protected room).
     this.write(
       xml(

@@ -12,6 +12,8 @@ export interface Room {
   /** True once the room sent our own presence (status 110). */
   joined: boolean;
   occupants: Map<string, Participant>;
+  /** Our join presence is out and the room has not answered yet (errors then mean the join failed). */
+  joining?: boolean;
   /** We sent our unavailable presence and wait for the room to confirm it (XEP-0045 §7.14). */
   leaving?: boolean;
   /** Join again once the pending leave is confirmed (the user left and rejoined quickly). */
@@ -69,6 +71,7 @@ export class Rooms {
       }
       r.leaving = false;
       r.rejoin = false;
+      r.joining = false;
       r.joined = false;
       r.occupants.clear();
     }

@@ -55,6 +55,8 @@ declare module '@xmpp/client-core' {
     socket: { secure?: boolean; socket?: import('node:net').Socket | null; end(): void } | null;
     options: { service: string; domain: string };
     start(): Promise<JidLike>;
+    connect(service: string): Promise<unknown>;
+    open(options: { domain: string; lang?: string }): Promise<unknown>;
     stop(): Promise<unknown>;
     disconnect(): Promise<unknown>;
     send(element: Element): Promise<void>;

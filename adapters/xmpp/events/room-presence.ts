@@ -17,6 +17,12 @@ export function onRoomPresence(s: Session, p: Element): boolean {
   const nick = from.resource;
   if (p.attrs.type === 'error') {
     if (nick && nick !== room.nick) return true;
+    // Only an answer to our join is a join failure; a late error (e.g. to the unavailable presence the server sends
+    // for us when the session ends) says nothing about the room we want to be in.
+    if (!room.joining) {
+      s.log.debug('room presence error outside a join', { room: room.jid, error: describeStanzaError(p) });
+      return true;
+    }
     const reason = describeStanzaError(p);
     s.emit({ type: 'notice', level: 'error', text: `cannot join ${room.jid}: ${reason}` });
     s.emit({ type: 'conversation', conversation: { remoteId: room.jid, kind: 'group', joined: false } });
@@ -56,6 +62,15 @@ export function onRoomPresence(s: Session, p: Element): boolean {
         return true;
       }
       if (!room.leaving) s.emit({ type: 'conversation', conversation: { remoteId: room.jid, kind: 'group', joined: false } });
+      // Only a deliberate removal drops the room: kick (307), ban (301), lost affiliation (321), members-only (322),
+      // or the room destroyed. Otherwise (332 service shutdown, our session ended in a server restart) we did not
+      // leave, so the room is joined again on the next session.
+      const removed = ['301', '307', '321', '322'].some((c) => codes.has(c)) || x?.getChild('destroy') !== undefined;
+      if (!removed && !room.leaving) {
+        room.joined = false;
+        room.occupants.clear();
+        return true;
+      }
       s.rooms.delete(room.jid);
       return true;
     }
@@ -68,6 +83,7 @@ export function onRoomPresence(s: Session, p: Element): boolean {
   room.occupants.set(id, who);
   if (self && !room.joined) {
     room.joined = true;
+    room.joining = false;
     room.nick = nick;
     if (codes.has('201')) s.unlockRoom(room.jid);
     s.emit({ type: 'conversation', conversation: { remoteId: room.jid, kind: 'group', title: from.local || room.jid, joined: true } });

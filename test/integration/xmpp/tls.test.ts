@@ -72,7 +72,7 @@ test('a server restart: offline with a reason, back online by itself, the room j
     await server.restart();
     const down = (await c.ctx.waitFor((e) => e.type === 'connection' && e.state !== 'online', 'noticed', 15_000, from)) as Conn;
     assert.match(down.detail ?? '', /retrying in \d+ s/);
-    assert.ok(c.ctx.events.slice(from).some((e) => e.type === 'conversation' && e.conversation.joined === false), 'the room is reported left');
+    await c.ctx.waitFor((e) => e.type === 'conversation' && e.conversation.joined === false, 'the room is reported left', 15_000, from);
     await c.ctx.waitFor((e) => e.type === 'connection' && e.state === 'online', 'back online', 30_000, from);
     await c.ctx.waitFor((e) => e.type === 'members' && !!e.replace, 'room joined again', 15_000, from);
   } finally {

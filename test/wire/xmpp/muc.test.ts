@@ -93,12 +93,16 @@ test('messages and presence of rooms we are not in are ignored; kicks are shown 
   assert.equal(f.session.rooms.get(ROOM), undefined);
 });
 
-test('a join error (wrong password) is a notice in plain words and the room is dropped', () => {
+test('a join error (wrong password) is a notice in plain words and the room is dropped; errors outside a join are not', () => {
   const f = fixture();
-  f.session.rooms.add(ROOM, 'alice');
+  f.session.rooms.add(ROOM, 'alice').joining = true;
   f.feed(`<presence type="error" from="${ROOM}/alice"><error type="auth"><not-authorized xmlns="urn:ietf:params:xml:ns:xmpp-stanzas"/></error></presence>`);
   assert.deepEqual(f.ctx.ofType('notice'), [{ type: 'notice', level: 'error', text: `cannot join ${ROOM}: not authorized` }]);
   assert.equal(f.session.rooms.get(ROOM), undefined);
+  const g = joined();
+  g.feed(`<presence type="error" from="${ROOM}/alice"><error type="cancel"><item-not-found xmlns="urn:ietf:params:xml:ns:xmpp-stanzas"/></error></presence>`);
+  assert.deepEqual(g.ctx.ofType('notice'), []);
+  assert.equal(g.session.rooms.get(ROOM)?.joined, true);
 });
 
 test('leaving then joining again quickly: the join is sent once the leave is confirmed', () => {
@@ -117,4 +121,11 @@ test('chat states in a room name the occupant by nick; our own are ignored', () 
   f.feed(`<message type="groupchat" from="${ROOM}/alice"><composing xmlns="http://jabber.org/protocol/chatstates"/></message>`);
   assert.deepEqual(f.ctx.ofType('typing'), [{ type: 'typing', conversationRemoteId: ROOM, senderId: 'bob', active: true }]);
   assert.equal(f.ctx.ofType('message').length, 0);
+});
+
+test('a service shutdown (status 332) leaves the room for now but keeps it to join again', () => {
+  const f = joined();
+  f.feed(presence('alice', '<item affiliation="owner" role="none"/>', ['110', '332'], 'unavailable'));
+  assert.deepEqual(f.ctx.ofType('conversation').at(-1), { type: 'conversation', conversation: { remoteId: ROOM, kind: 'group', joined: false } });
+  assert.equal(f.session.rooms.get(ROOM)?.joined, false, 'still known, to be joined again');
 });
