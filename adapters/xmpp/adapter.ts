@@ -37,6 +37,8 @@ import { xmlSafe } from './xml-text.js';
 
 /** kv key: the newest archive id of the own archive this account has seen (catch-up starts after it). */
 export const KV_MAM_LAST = 'mam:last';
+/** kv key prefix: the newest archive id seen per room (`mam:room:<room JID>`), where the room catch-up starts. */
+export const KV_MAM_ROOM = 'mam:room:';
 const IQ_TIMEOUT_MS = 30_000;
 /** Messages fetched from the own archive on the first connection of an account (there is no marker yet). */
 const FIRST_CATCH_UP = 50;
@@ -70,6 +72,8 @@ export class XmppAdapter implements Adapter {
   private session?: Session;
   private stopping = false;
   private reconnectTimer?: ReturnType<typeof setTimeout>;
+  /** Rooms whose archive catch-up is running. */
+  private readonly roomCatchUps = new Set<string>();
   /** Chat state last sent per conversation (XEP-0085 §5.2: send a state only when it changes). */
   private readonly typingSent = new Map<string, boolean>();
   /** MUC service domains found by service discovery (XEP-0030), and domains known not to be one. */
@@ -104,6 +108,14 @@ export class XmppAdapter implements Adapter {
         if (room && conn?.online && !conn.closed) this.sendJoin(room, conn);
       },
       sawArchiveId: (id) => this.ctx?.kv.set(KV_MAM_LAST, id),
+      sawRoomArchiveId: (room, id) => {
+        // While a catch-up pages forward it owns the marker (live messages are newer than its pages).
+        if (!this.roomCatchUps.has(room)) this.ctx?.kv.set(KV_MAM_ROOM + room, id);
+      },
+      roomJoined: (room) => {
+        const conn = this.conn;
+        if (conn?.online && !conn.closed) void this.roomCatchUp(conn, room);
+      },
     };
   }
 
@@ -269,6 +281,43 @@ export class XmppAdapter implements Adapter {
       } else {
         this.log.warn('archive catch-up failed', e);
       }
+    }
+  }
+
+  /**
+   * After (re)joining a room we were in before: fetch what the room archive (XEP-0313 on the room, XEP-0045 MUC MAM)
+   * holds after the newest message we saw, so an offline period longer than the join history leaves no gap. The
+   * join history and this overlap; the room's stanza-ids make them one.
+   */
+  private async roomCatchUp(conn: Connection, room: string): Promise<void> {
+    const kv = this.ctx!.kv;
+    const key = KV_MAM_ROOM + room;
+    let after = kv.get(key);
+    if (after === undefined || this.roomCatchUps.has(room)) return;
+    this.roomCatchUps.add(room);
+    try {
+      for (let page = 0; page < 20 && this.conn === conn && !conn.closed; page++) {
+        const q = this.mam.open(room, { room, historical: false });
+        try {
+          const req = mamQuery(q, { after, max: CATCH_UP_PAGE, to: room });
+          const res = await this.iqs.request(req, (el) => conn.client.entity.send(el), IQ_TIMEOUT_MS);
+          const fin = readFin(res);
+          for (const m of q.messages) this.emit({ type: 'message', message: m });
+          const last = fin.last ?? q.lastId;
+          if (last) {
+            kv.set(key, last);
+            after = last;
+          }
+          if (fin.complete || q.messages.length === 0) return;
+        } finally {
+          this.mam.close(q.id);
+        }
+      }
+    } catch (e) {
+      if (isItemNotFound(e)) kv.delete(key);
+      this.log.warn('room archive catch-up failed', { room, error: String(e) });
+    } finally {
+      this.roomCatchUps.delete(room);
     }
   }
 

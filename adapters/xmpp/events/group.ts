@@ -71,9 +71,11 @@ export function onGroupchat(s: Session, m: Element): void {
     onChatState(s, m, room.jid, from.resource);
     return;
   }
+  const archived = bodyOf(m) !== undefined ? stanzaIdBy(m, room.jid) : undefined;
+  if (archived) s.sawRoomArchiveId(room.jid, archived);
   if (!delayed && from.resource === room.nick) {
     const id = originIdOf(m) ?? m.attrs.id;
-    if (s.outgoing.reflected(id, room.jid, stanzaIdBy(m, room.jid), undefined)) return;
+    if (s.outgoing.reflected(id, room.jid, archived, undefined)) return;
   }
   // Messages with a delay on join are the room's discussion history (XEP-0045 §7.2.15).
   const msg = groupMessage(s, room, m, { historical: delayed });

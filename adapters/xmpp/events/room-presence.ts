@@ -88,6 +88,7 @@ export function onRoomPresence(s: Session, p: Element): boolean {
     if (codes.has('201')) s.unlockRoom(room.jid);
     s.emit({ type: 'conversation', conversation: { remoteId: room.jid, kind: 'group', title: from.local || room.jid, joined: true } });
     s.emit({ type: 'members', conversationRemoteId: room.jid, replace: [...room.occupants.values()] });
+    s.roomJoined(room.jid);
     return true;
   }
   // A presence that changes nothing we show (status text, the presence after a nick change) emits nothing.

@@ -25,6 +25,10 @@ export interface Session {
   unlockRoom(room: string): void;
   /** Sends our join presence to the room (again). */
   joinRoom(room: string): void;
+  /** A room message with the room's archive id was seen (room catch-up starts after the newest). */
+  sawRoomArchiveId(room: string, id: string): void;
+  /** Our join of `room` completed (our own presence came back). */
+  roomJoined(room: string): void;
   /** A trusted archive id of the own archive was seen live (for catch-up after the next connect). */
   sawArchiveId(id: string): void;
 }

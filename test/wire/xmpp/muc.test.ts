@@ -17,6 +17,7 @@ function joined() {
 test('join: occupants before our own presence make one full member list; a new room is unlocked (status 201)', () => {
   const f = joined();
   assert.deepEqual(f.unlocked, [ROOM]);
+  assert.deepEqual(f.roomsJoined, [ROOM]);
   assert.deepEqual(f.ctx.ofType('conversation'), [{ type: 'conversation', conversation: { remoteId: ROOM, kind: 'group', title: 'room', joined: true } }]);
   assert.deepEqual(f.ctx.ofType('members'), [
     {
@@ -65,6 +66,7 @@ test('subject is the topic; messages carry the room stanza-id; our reflection se
   f.feed(`<message type="groupchat" from="${ROOM}/alice" id="loc-9"><body>hi</body><origin-id xmlns="urn:xmpp:sid:0" id="loc-9"/>
     <stanza-id xmlns="urn:xmpp:sid:0" by="${ROOM}" id="room-2"/></message>`);
   assert.deepEqual(await pending, { remoteId: 'room-2', state: 'sent' });
+  assert.deepEqual(f.roomArchiveIds, [`${ROOM} room-1`, `${ROOM} room-2`], 'only ids the room set, for the catch-up marker');
   assert.deepEqual(f.ctx.ofType('conversation').at(-1), { type: 'conversation', conversation: { remoteId: ROOM, kind: 'group', topic: 'today: \u001b[5mtests' } });
   const msgs = f.ctx.ofType('message').map((e) => e.message);
   assert.equal(msgs.length, 1);

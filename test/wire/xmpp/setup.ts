@@ -21,6 +21,9 @@ export interface Fixture {
   unlocked: string[];
   rejoined: string[];
   archiveIds: string[];
+  /** `room id` pairs of room archive ids seen, and rooms whose join completed. */
+  roomArchiveIds: string[];
+  roomsJoined: string[];
   /** Feeds one raw stanza. */
   feed(xml: string): void;
 }
@@ -31,6 +34,8 @@ export function fixture(): Fixture {
   const unlocked: string[] = [];
   const rejoined: string[] = [];
   const archiveIds: string[] = [];
+  const roomArchiveIds: string[] = [];
+  const roomsJoined: string[] = [];
   const session: Session = {
     own: OWN,
     full: FULL,
@@ -43,6 +48,8 @@ export function fixture(): Fixture {
     unlockRoom: (r) => void unlocked.push(r),
     joinRoom: (r) => void rejoined.push(r),
     sawArchiveId: (id) => void archiveIds.push(id),
+    sawRoomArchiveId: (room, id) => void roomArchiveIds.push(`${room} ${id}`),
+    roomJoined: (room) => void roomsJoined.push(room),
   };
-  return { session, ctx, sent, unlocked, rejoined, archiveIds, feed: (xml) => dispatch(session, parse(xml)) };
+  return { session, ctx, sent, unlocked, rejoined, archiveIds, roomArchiveIds, roomsJoined, feed: (xml) => dispatch(session, parse(xml)) };
 }
