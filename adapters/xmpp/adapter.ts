@@ -514,8 +514,11 @@ export class XmppAdapter implements Adapter {
     const target = parseJid(remoteId);
     if (!target) return { messages: [] };
     const bare = bareOf(target);
-    // A private message with a room occupant lives in the own archive, under the occupant's full JID.
-    const room = target.resource ? undefined : this.rooms.get(bare);
+    // A private message with a room occupant lives in the own archive, under the occupant's full JID. A room we
+    // left (on a known MUC service) still has its own archive.
+    const room = target.resource
+      ? undefined
+      : (this.rooms.get(bare) ?? (this.conferenceDomains.get(target.domain) ? { jid: bare } : undefined));
     const max = Math.max(1, Math.min(Math.floor(limit) || 50, 250));
     const ask = async (cursor: string): Promise<HistoryPage> => {
       const q = this.mam.open(room ? room.jid : this.opts!.bare, { historical: true, ...(room ? { room: room.jid } : {}) });

@@ -105,3 +105,11 @@ test('leave: the others see the occupant go; rejoining works', { skip }, async (
   const again = await joinRoom(carol);
   assert.deepEqual(again.replace!.map((p) => p.name).sort(), ['alice', 'bob', 'carol']);
 });
+
+test('the archive of a room we left is still readable', { skip }, async () => {
+  await carol.adapter.leave(ROOM);
+  await carol.ctx.waitFor((e) => e.type === 'conversation' && e.conversation.remoteId === ROOM && e.conversation.joined === false, 'carol left');
+  const page = await carol.adapter.history(ROOM, undefined, 2);
+  assert.equal(page.messages.length, 2);
+  assert.ok(page.messages.every((m) => m.conversation.remoteId === ROOM && m.conversation.kind === 'group' && m.historical));
+});
