@@ -20,9 +20,11 @@ export interface AppProps {
   display?: Partial<DisplayOptions>;
   /** Called after the quit action was dispatched, just before the app exits. */
   onQuit?: () => void;
+  /** Called after each key press or paste was handled (its state updates are queued); see start-tui.tsx. */
+  onInputHandled?: () => void;
 }
 
-export function App({ engine, sideKeys, showHelp, display, onQuit }: AppProps) {
+export function App({ engine, sideKeys, showHelp, display, onQuit, onInputHandled }: AppProps) {
   const view = useMemo(() => {
     const v = new EngineView(engine);
     // Subscribe during the first render so no change between render and effects is missed.
@@ -47,7 +49,7 @@ export function App({ engine, sideKeys, showHelp, display, onQuit }: AppProps) {
   );
   return (
     <EngineContext.Provider value={value}>
-      <Screen sideKeys={sideKeys} display={resolved} showHelp={showHelp === true} onQuit={onQuit} />
+      <Screen sideKeys={sideKeys} display={resolved} showHelp={showHelp === true} onQuit={onQuit} onInputHandled={onInputHandled} />
     </EngineContext.Provider>
   );
 }

@@ -3,7 +3,7 @@
  * routes every key press through the keymap table to one handler per command (so the help overlay, printed from the
  * same table, cannot drift from what the keys do).
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text, useInput, usePaste, useWindowSize } from 'ink';
 import type { Action } from '../core/actions.js';
 import type { Message } from '../core/model.js';
@@ -45,10 +45,12 @@ export interface ScreenProps {
   display: DisplayOptions;
   showHelp: boolean;
   onQuit?: () => void;
+  /** Called after each key press or paste was routed, so the caller can write its frame without waiting for the throttle. */
+  onInputHandled?: () => void;
 }
 
-export function Screen({ sideKeys, display, showHelp, onQuit }: ScreenProps) {
-  const { engine } = useEngineContext();
+export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled }: ScreenProps) {
+  const { engine, view } = useEngineContext();
   const { columns, rows } = useWindowSize();
   const accounts = useEngineAccounts();
   const conversations = useEngineConversations();
@@ -59,6 +61,8 @@ export function Screen({ sideKeys, display, showHelp, onQuit }: ScreenProps) {
   const convId = selected?.id;
   const conversation = useEngineConversation(convId) ?? selected;
   const typing = useEngineTyping(convId);
+  // Changes to other conversations reach the UI on a slower cadence (engine-view.ts); this one's come at once.
+  useLayoutEffect(() => view.setVisible(convId), [view, convId]);
   const engineStatus = useEngineStatus();
   const [expandEvents, setExpandEvents] = useState(!display.collapseJoins);
   const [pendingJump, setPendingJump] = useState<Message | undefined>(undefined);
@@ -179,14 +183,20 @@ export function Screen({ sideKeys, display, showHelp, onQuit }: ScreenProps) {
   // Input callbacks always see this render's state.
   const routeRef = useRef(route);
   routeRef.current = route;
+  const handledRef = useRef(onInputHandled);
+  handledRef.current = onInputHandled;
+  const press = useCallback((p: KeyPress): void => {
+    routeRef.current(p);
+    handledRef.current?.();
+  }, []);
   useInput((input, key) => {
     const [first, ...rest] = fromInkAll(input, key);
-    if (first) routeRef.current(first);
+    if (first) press(first);
     // Further presses from the same read run after React has rendered the previous one's state.
     const next = (i: number): void => {
       if (i >= rest.length) return;
       setImmediate(() => {
-        routeRef.current(rest[i]!);
+        press(rest[i]!);
         next(i + 1);
       });
     };
@@ -195,9 +205,9 @@ export function Screen({ sideKeys, display, showHelp, onQuit }: ScreenProps) {
   // Bracketed paste (Ink turns the mode on while this is active): a pasted text is inserted whole, its line breaks
   // included, and never sends a message by itself.
   usePaste((text) => {
-    routeRef.current({ name: 'text', ctrl: false, meta: false, shift: false, text: text.replace(/\r\n?/g, '\n') });
+    press({ name: 'text', ctrl: false, meta: false, shift: false, text: text.replace(/\r\n?/g, '\n') });
   });
-  useEffect(() => sideKeys?.subscribe((p) => routeRef.current(p)), [sideKeys]);
+  useEffect(() => sideKeys?.subscribe(press), [sideKeys, press]);
 
   // The newer of the engine's status and our own feedback wins the status line.
   const feedback = actions.feedback;

@@ -3,6 +3,12 @@
  * version counters for the keys it touches (accounts, the conversation list, one timeline, one typing set …); hooks read
  * through `useSyncExternalStore` and re-read from the engine only when the version of their own key moved, so a message
  * in one conversation re-reads that timeline and nothing else. One ChangeSet gives one React update for all hooks.
+ *
+ * Changes that touch nothing on screen but the sidebar (rows, timelines, typing and members of conversations other than
+ * the visible one) are held back and delivered together at most every {@link backgroundDelayMs}: a busy background
+ * channel then costs a few frames per second instead of one per engine batch (every 16 ms), which keeps the renderer
+ * free for key presses and the visible timeline. Everything about the visible conversation, accounts, the status line
+ * and "the whole list changed" is delivered at once, together with whatever background change is waiting.
  */
 import type { ChangeSet, EngineApi } from '../core/engine-api.js';
 import type { Conversation } from '../core/model.js';
@@ -16,6 +22,20 @@ export type ViewKey =
   | `typing:${string}`
   | `members:${string}`;
 
+/** How long a change to a conversation that is not on screen may wait before the UI renders it (sidebar counts). */
+export const backgroundDelayMs = 200;
+
+interface Held {
+  conversations: Set<string>;
+  timelines: Set<string>;
+  typing: Set<string>;
+  members: Set<string>;
+}
+
+const nothing = (): ChangeSet => ({ accounts: false, conversations: [], timelines: [], members: [], typing: [], status: false });
+
+const noHeld = (): Held => ({ conversations: new Set(), timelines: new Set(), typing: new Set(), members: new Set() });
+
 export class EngineView {
   private readonly versions = new Map<string, number>();
   private readonly listeners = new Set<() => void>();
@@ -25,7 +45,22 @@ export class EngineView {
   /** The epoch of the last ChangeSet that said the whole conversation list changed. */
   private allConversationsEpoch = 0;
 
-  constructor(readonly engine: EngineApi) {}
+  /** The conversation on screen (its changes are never held back); set by the Screen. */
+  private visible: string | undefined;
+  private held: Held = noHeld();
+  private heldTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly engine: EngineApi,
+    private readonly backgroundDelay = backgroundDelayMs,
+  ) {}
+
+  /** Names the conversation on screen; held-back changes are delivered now so the newly shown one is current. */
+  setVisible(id: string | undefined): void {
+    if (id === this.visible) return;
+    this.visible = id;
+    if (this.heldTimer) this.deliver(nothing());
+  }
 
   /** Starts listening to the engine (idempotent). */
   start(): void {
@@ -34,6 +69,8 @@ export class EngineView {
   }
 
   stop(): void {
+    if (this.heldTimer) clearTimeout(this.heldTimer);
+    this.heldTimer = undefined;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
   }
@@ -67,8 +104,51 @@ export class EngineView {
     this.conversationRows = rows;
   }
 
-  /** Records what changed and notifies every hook once. */
+  /**
+   * Takes a ChangeSet from the engine: applies it now when it touches what is on screen (taking along whatever was
+   * held back), otherwise holds it until the background timer fires.
+   */
   apply(changes: ChangeSet): void {
+    const v = this.visible;
+    const onScreen = (id: string): boolean => id === v;
+    const now =
+      changes.accounts ||
+      changes.status ||
+      changes.conversations === true ||
+      changes.conversations.some(onScreen) ||
+      changes.timelines.some(onScreen) ||
+      changes.typing.some(onScreen) ||
+      changes.members.some(onScreen);
+    const held = this.held;
+    if (changes.conversations !== true) for (const id of changes.conversations) held.conversations.add(id);
+    for (const id of changes.timelines) held.timelines.add(id);
+    for (const id of changes.typing) held.typing.add(id);
+    for (const id of changes.members) held.members.add(id);
+    if (!now) {
+      if (!this.heldTimer && this.backgroundDelay > 0) {
+        this.heldTimer = setTimeout(() => this.deliver(nothing()), this.backgroundDelay);
+        this.heldTimer.unref?.();
+        return;
+      }
+      if (this.heldTimer) return;
+    }
+    this.deliver(changes);
+  }
+
+  /** Applies the flags of `changes` and every id held back (which includes the ids of `changes`); notifies hooks once. */
+  private deliver(changes: ChangeSet): void {
+    if (this.heldTimer) clearTimeout(this.heldTimer);
+    this.heldTimer = undefined;
+    const held = this.held;
+    this.held = noHeld();
+    changes = {
+      accounts: changes.accounts,
+      status: changes.status,
+      conversations: changes.conversations === true ? true : [...held.conversations],
+      timelines: [...held.timelines],
+      typing: [...held.typing],
+      members: [...held.members],
+    };
     this.epoch++;
     if (changes.conversations === true) this.conversationRows = undefined;
     else if (changes.conversations.length > 0) this.patchConversations(changes.conversations);

@@ -20,9 +20,20 @@ export async function startTui(engine: EngineApi, options: RunTuiOptions = {}): 
   };
   if (isTty) stdout.write(mouseOn);
   process.once('exit', restoreMouse);
+  // A key press must not wait for the frame throttle (maxFps) that paces renders caused by arriving messages: after
+  // each press the render it caused is written at once (Ink's flush of its throttled render), so typing stays
+  // immediate while 200 messages per second keep the throttle busy.
+  let flush: (() => Promise<void>) | undefined;
+  const flushFrame = (): void => void flush?.();
   try {
     const instance = render(
-      <App engine={engine} sideKeys={input.keys} showHelp={options.keymapHelp === true} display={options.display} />,
+      <App
+        engine={engine}
+        sideKeys={input.keys}
+        showHelp={options.keymapHelp === true}
+        display={options.display}
+        onInputHandled={flushFrame}
+      />,
       {
         stdin: input.stdin,
         stdout,
@@ -37,6 +48,7 @@ export async function startTui(engine: EngineApi, options: RunTuiOptions = {}): 
         patchConsole: false,
       },
     );
+    flush = instance.waitUntilRenderFlush;
     await instance.waitUntilExit();
   } finally {
     process.removeListener('exit', restoreMouse);

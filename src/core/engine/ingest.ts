@@ -192,10 +192,18 @@ export function applyEvent(deps: IngestDeps, accountId: string, event: AdapterEv
       else changes.conversation(conv.id);
       return;
     }
-    case 'message':
+    case 'message': {
+      // The list itself changes only when the message may have created its conversation (one not seen since start);
+      // otherwise naming its row (unread, reopened, title) is enough, so a busy channel does not make every
+      // subscriber re-read the whole list on every batch.
+      const key = `${accountId}\u0000${deps.normalize(accountId, event.message.conversation.remoteId)}`;
+      const seen = deps.conversationIds.has(key);
       ingestMessage(deps, accountId, event.message);
-      changes.conversationList();
+      const known = seen ? deps.conversationIds.get(key) : undefined;
+      if (known) changes.conversation(known.id);
+      else changes.conversationList();
       return;
+    }
     case 'message.update': {
       const conv = findConversation(deps, accountId, event.conversationRemoteId);
       if (!conv) return;

@@ -290,6 +290,34 @@ test('change notifications are batched: a burst of 200 messages is one notificat
   r.store.close();
 });
 
+test('a message in a known conversation names its row, not the whole list; an unseen conversation changes the list', async () => {
+  const r = await rig();
+  r.adapter.online();
+  const conv = channel(r);
+  await new Promise((res) => setTimeout(res, 10));
+  const seen: ChangeSet[] = [];
+  r.engine.subscribe((c) => seen.push(c));
+  r.adapter.emit(incoming('known', { remoteId: 'k1', sentAt: 20_000 }));
+  await settle(r.engine);
+  await new Promise((res) => setTimeout(res, 20));
+  assert.equal(seen.length, 1);
+  assert.deepEqual(seen[0]!.conversations, [conv.id], 'the row (unread count) is named');
+  assert.deepEqual(seen[0]!.timelines, [conv.id]);
+  assert.equal(r.engine.conversation(conv.id)!.unread, 1);
+
+  seen.length = 0;
+  r.adapter.emit({
+    type: 'message',
+    message: { conversation: { remoteId: 'Bob', kind: 'direct' }, senderId: 'Bob', direction: 'in', kind: 'text', body: 'hi', remoteId: 'q1', sentAt: 21_000 },
+  });
+  await settle(r.engine);
+  await new Promise((res) => setTimeout(res, 20));
+  assert.equal(seen.length, 1);
+  assert.equal(seen[0]!.conversations, true, 'a conversation the message created changes the list');
+  assert.ok(r.engine.conversations().some((c) => c.remoteId === 'Bob'));
+  r.store.close();
+});
+
 test('actions: open a query with a message, search, close, load older history', async () => {
   const r = await rig();
   r.adapter.online('me');
