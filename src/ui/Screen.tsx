@@ -240,7 +240,8 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled }: 
         {sidebarWidth > 0 ? (
           <>
             <Sidebar entries={entries} selectedId={convId} width={sidebarWidth} height={bodyHeight} />
-            <Box width={1} height={bodyHeight} overflow="hidden">
+            {/* Exactly bodyHeight one-column rows: no clip box needed (it would only make frames dearer). */}
+            <Box width={1} height={bodyHeight}>
               <Text dimColor>{Array.from({ length: bodyHeight }, () => '│').join('\n')}</Text>
             </Box>
           </>

@@ -20,8 +20,9 @@ function SidebarView({ entries, selectedId, width, height }: SidebarProps) {
   const sel = entries.findIndex((e) => e.type === 'conversation' && e.conversation.id === selectedId);
   const start = Math.max(0, Math.min(sel - Math.floor(height / 2), entries.length - height));
   const visible = entries.slice(start, start + height);
+  // No overflow="hidden": at most `height` rows of one truncated line each, so a clip would only cost width measuring.
   return (
-    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+    <Box flexDirection="column" width={width} height={height}>
       {visible.map((e) => (
         <Box key={e.key} height={1} width={width}>
           {e.type === 'account' ? (

@@ -20,8 +20,10 @@ function TimelineView({ view, width, height, empty }: TimelineProps) {
   // The hint covers the bottom row rather than pushing the view up: what the user reads stays where it is.
   const rows = hint && view.lines.length >= height ? view.lines.slice(0, height - 1) : view.lines;
   const keys = view.keys.slice(0, rows.length);
+  // No overflow="hidden": the viewport never has more rows than `height` and each row truncates to the width, and a clip
+  // box makes Ink measure and slice every line of every frame again.
   return (
-    <Box flexDirection="column" width={width} height={height} justifyContent="flex-end" overflow="hidden">
+    <Box flexDirection="column" width={width} height={height} justifyContent="flex-end">
       {rows.length === 0 && empty ? (
         <Box height={1}>
           <Text dimColor>{empty}</Text>
