@@ -32,6 +32,7 @@ import { NS } from './ns.js';
 import { readOptions, type XmppOptions } from './options.js';
 import { OutgoingTracker } from './outgoing.js';
 import { ReconnectBackoff } from './reconnect.js';
+import { ROSTER_COMMANDS, rosterCommand } from './roster-commands.js';
 import { Rooms, type Room } from './rooms.js';
 import { xmlSafe } from './xml-text.js';
 
@@ -74,6 +75,8 @@ export class XmppAdapter implements Adapter {
   private reconnectTimer?: ReturnType<typeof setTimeout>;
   /** Rooms whose archive catch-up is running. */
   private readonly roomCatchUps = new Set<string>();
+  /** Whether the last stream features offered stream management (XEP-0198). */
+  private smOffered = false;
   /** Chat state last sent per conversation (XEP-0085 §5.2: send a state only when it changes). */
   private readonly typingSent = new Map<string, boolean>();
   /** MUC service domains found by service discovery (XEP-0030), and domains known not to be one. */
@@ -169,9 +172,12 @@ export class XmppAdapter implements Adapter {
       if (conn && conn.client === client) this.onClose(conn);
     });
     // A new session (resource bound) fires 'online'; a resumed one only the stream management 'resumed'.
+    entity.on('nonza', (el: Element) => {
+      if (el.is('features', 'http://etherx.jabber.org/streams')) this.smOffered = el.getChild('sm', 'urn:xmpp:sm:3') !== undefined;
+    });
     entity.on('online', () => {
       const conn = this.conn;
-      if (conn && conn.client === client) this.onOnline(conn, false);
+      if (conn && conn.client === client) void this.afterBind(conn);
     });
     sm.on('resumed', () => {
       const conn = this.conn;
@@ -217,6 +223,22 @@ export class XmppAdapter implements Adapter {
       destroySocket(client);
       this.onClose(conn);
     });
+  }
+
+  /**
+   * A new session is bound. Stream management is enabled right after binding; stanzas crossing the `<enable/>`
+   * make xmpp.js count the server's stanzas wrongly (Prosody then ends the stream: "Client acknowledged more stanzas
+   * than sent by server"), so the session's first traffic waits until enabling has settled (at most 5 s).
+   */
+  private async afterBind(conn: Connection): Promise<void> {
+    const sm = conn.client.sm;
+    const until = Date.now() + 5000;
+    while (this.smOffered && !sm.enabled && Date.now() < until && this.conn === conn && !conn.closed) {
+      await new Promise((r) => setTimeout(r, 5));
+      // Enabling failed: xmpp.js clears the flag it set when <enable/> went out.
+      if (!sm.enabled && !(sm as unknown as { enableSent: boolean }).enableSent && Date.now() > until - 4900) break;
+    }
+    this.onOnline(conn, false);
   }
 
   private onOnline(conn: Connection, resumed: boolean): void {
@@ -548,14 +570,16 @@ export class XmppAdapter implements Adapter {
   }
 
   /**
-   * XMPP commands without a portable action: `/topic <text>` sets a room's subject (XEP-0045 §8.1), `/nick <name>`
-   * changes the own nick in a room (§7.6).
+   * XMPP commands without a portable action: `/topic <text>` sets a room's subject (XEP-0045 §8.1); `/nick <name>`
+   * changes the own nick in the room (§7.6), or in every room when typed outside one; the contact commands of
+   * roster-commands.ts (`/add`, `/remove`, `/accept`, `/deny`, `/block`, `/unblock`).
    */
   async command(name: string, args: string[], conversationRemoteId?: string): Promise<void> {
     const conn = this.conn;
     if (!conn?.online || conn.closed) throw new CommandError('not connected to the XMPP server');
     const room = this.rooms.get(conversationRemoteId ? bareJid(conversationRemoteId) : undefined);
-    switch (name.toLowerCase()) {
+    const lower = name.toLowerCase();
+    switch (lower) {
       case 'topic': {
         if (!room?.joined) throw new CommandError('/topic works in a room you are in');
         this.write(xml('message', { type: 'groupchat', to: room.jid }, xml('subject', {}, xmlSafe(args.join(' ')))), conn);
@@ -563,14 +587,23 @@ export class XmppAdapter implements Adapter {
       }
       case 'nick': {
         const nick = xmlSafe(args.join(' ').trim());
-        if (!room?.joined) throw new CommandError('/nick works in a room you are in');
         if (!nick) throw new CommandError('/nick needs a new nickname');
-        this.write(xml('presence', { to: `${room.jid}/${nick}` }), conn);
+        const targets = room?.joined ? [room] : this.rooms.all().filter((r) => r.joined);
+        if (targets.length === 0) throw new CommandError('an XMPP nickname belongs to a room: join one first');
+        for (const r of targets) this.write(xml('presence', { to: `${r.jid}/${nick}` }), conn);
         return;
       }
-      default:
-        throw new CommandError(`/${name} is not available for XMPP accounts yet`);
     }
+    if ((ROSTER_COMMANDS as readonly string[]).includes(lower)) {
+      try {
+        await rosterCommand({ write: (el) => this.write(el, conn), iq: (type, child) => this.iq(conn, type, child) }, lower as (typeof ROSTER_COMMANDS)[number], args);
+      } catch (e) {
+        if (e instanceof CommandError) throw e;
+        throw new CommandError(`/${lower} failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      return;
+    }
+    throw new CommandError(`/${name} is not available for XMPP accounts yet`);
   }
 
   /**

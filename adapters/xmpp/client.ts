@@ -104,5 +104,10 @@ export function createXmppClient(opts: XmppOptions, password: string): XmppClien
   const resource = `${opts.resource}.${randomBytes(4).toString('hex')}`;
   resourceBinding({ streamFeatures: features, iqCaller: iq }, resource);
   callee.get('urn:xmpp:ping', 'ping', () => ({}));
+  // Pushes must be acknowledged (RFC 6121 §2.1.6, XEP-0191 §3.3): Prosody ends a session that answers a roster push
+  // with an error. Their content is not used yet (the roster view comes later), so a plain result is the answer.
+  callee.set('jabber:iq:roster', 'query', () => ({}));
+  callee.set('urn:xmpp:blocking', 'block', () => ({}));
+  callee.set('urn:xmpp:blocking', 'unblock', () => ({}));
   return { entity, iq, callee, sm, resource };
 }

@@ -88,6 +88,8 @@ test('contact presence: away states and status text; room presence is not contac
   f.feed(`<presence from="carol@example.org/y" type="unavailable"/>`);
   f.feed(`<presence from="room@muc.example.org/z"><x xmlns="http://jabber.org/protocol/muc#user"><item affiliation="none" role="participant"/></x></presence>`);
   f.feed(`<presence from="dave@example.org" type="subscribe"/>`);
+  f.feed(`<presence from="${OWN}/phone" type="subscribe"/>`);
+  assert.deepEqual(f.ctx.ofType('notice'), [{ type: 'notice', level: 'info', text: 'dave@example.org wants to see your presence: /accept dave@example.org or /deny dave@example.org' }]);
   assert.deepEqual(f.ctx.ofType('presence'), [
     { type: 'presence', senderId: 'bob@example.org', away: true, status: 'busy' },
     { type: 'presence', senderId: 'carol@example.org', away: false },
