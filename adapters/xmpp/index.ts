@@ -9,6 +9,6 @@ export function createXmppAdapter(): Adapter {
   return new XmppAdapter();
 }
 
-export { XmppAdapter, KV_MAM_LAST } from './adapter.js';
+export { XmppAdapter, KV_MAM_LAST, KV_MAM_ROOM } from './adapter.js';
 export { normalizeJid, parseJid, bareJid, type Jid } from './jid.js';
 export { dispatch, type Session } from './events/index.js';
