@@ -64,7 +64,11 @@ export async function doctorCommand(opts: { config?: string; debug?: boolean; ac
       const tcp = await probeTcp(host, port);
       say(tcp);
       if (!tcp.ok) continue;
-      if (account.settings.tls !== false) {
+      // Implicit TLS is probed here; STARTTLS (XMPP's default) is upgraded inside the protocol and checked at login.
+      const implicitTls = account.protocol === 'xmpp' ? account.settings.tls === 'direct' : account.settings.tls !== false;
+      if (account.protocol === 'xmpp' && !implicitTls) {
+        process.stdout.write('  · TLS via STARTTLS: verified during the login below\n');
+      } else if (implicitTls) {
         const tls = await probeTls(host, port, account.tls);
         say(tls);
         if (!tls.ok) continue;

@@ -101,8 +101,12 @@ export class Outbox {
       });
       const self = this.deps.selfName(m.accountId) ?? m.senderId;
       store.transaction(() => {
+        // A receipt may have arrived before the send settled: delivery only moves forward.
+        const now = store.getMessage(m.id)?.delivery;
+        const order = ['pending', 'sent', 'delivered', 'read'];
+        const state = now && order.indexOf(now) > order.indexOf(result.state) ? now : result.state;
         store.updateMessage(m.id, {
-          delivery: result.state,
+          delivery: state,
           remoteId: result.remoteId,
           sentAt: result.sentAt,
           dedupKey: result.sentAt !== undefined ? dedupKey(self, result.sentAt, m.body) : undefined,

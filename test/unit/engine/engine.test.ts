@@ -397,3 +397,19 @@ test('typing notices reach the adapter only when it is online and supports them'
   assert.deepEqual(calls, [['#natter', true]]);
   r.store.close();
 });
+
+test('a receipt that arrives before the send settles is not undone by it (delivery only moves forward)', async () => {
+  const r = await rig();
+  const conv = channel(r);
+  r.adapter.onSend = async (m) => {
+    r.adapter.emit({ type: 'message.update', conversationRemoteId: '#natter', targetLocalId: m.localId, change: { kind: 'delivery', state: 'delivered' } });
+    r.engine.drain();
+    return { state: 'sent', remoteId: `r-${m.localId}` };
+  };
+  r.adapter.online();
+  await settle(r.engine);
+  await r.engine.dispatch({ type: 'send', conversationId: conv.id, body: 'fast receipt' });
+  await settle(r.engine);
+  assert.equal(r.store.messages(conv.id, { limit: 1 })[0]?.delivery, 'delivered');
+  r.store.close();
+});
