@@ -14,11 +14,10 @@
  * {@link prosodyUnavailable} tells a test to skip with a reason when the package cannot be installed.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { debianBinaryUnavailable, freePort, portAccepts, selfSignedCert, tail } from './server-kit.js';
 
 const BINARY = '/usr/bin/prosody';
 const CTL = '/usr/bin/prosodyctl';
@@ -54,63 +53,14 @@ export interface ProsodyServer {
 
 /** Why Prosody cannot run here, or undefined when it can (installs it when missing and we are root). */
 export function prosodyUnavailable(): string | undefined {
-  if (existsSync(BINARY) && existsSync(CTL)) return undefined;
-  if (process.getuid?.() !== 0) return `${BINARY} is missing and we are not root to install it (apt-get install prosody)`;
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  let r = spawnSync('apt-get', ['install', '-y', 'prosody'], { encoding: 'utf8', env });
-  if (r.status !== 0) {
-    spawnSync('apt-get', ['update'], { encoding: 'utf8', env });
-    r = spawnSync('apt-get', ['install', '-y', 'prosody'], { encoding: 'utf8', env });
-  }
+  const missing = debianBinaryUnavailable(CTL, 'prosody') ?? debianBinaryUnavailable(BINARY, 'prosody');
   // Debian starts the packaged Prosody as a service on 5222; the tests run their own on random loopback ports.
   spawnSync('systemctl', ['disable', '--now', 'prosody'], { encoding: 'utf8' });
-  if (existsSync(BINARY)) return undefined;
-  return `apt-get install prosody failed: ${(r.stderr || r.stdout || '').trim().split('\n').slice(-3).join(' | ')}`;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function portAccepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createConnection({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
-
-function tail(file: string, lines = 40): string {
-  try {
-    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
+  return missing;
 }
 
 function makeCert(dir: string): { certFile: string; keyFile: string; fingerprint: string } {
-  const certFile = join(dir, 'certs', 'localhost.crt');
-  const keyFile = join(dir, 'certs', 'localhost.key');
-  const r = spawnSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '3',
-      '-subj', '/CN=localhost', '-addext', `subjectAltName=DNS:${XMPP_DOMAIN},DNS:${MUC_DOMAIN},IP:127.0.0.1`],
-    { encoding: 'utf8' },
-  );
-  if (r.status !== 0) throw new Error(`openssl req failed: ${r.stderr}`);
-  const fingerprint = new X509Certificate(readFileSync(certFile)).fingerprint256.toUpperCase();
-  return { certFile, keyFile, fingerprint };
+  return selfSignedCert(join(dir, 'certs'), [XMPP_DOMAIN, MUC_DOMAIN], { cert: 'localhost.crt', key: 'localhost.key' });
 }
 
 const lua = (s: string) => JSON.stringify(s);

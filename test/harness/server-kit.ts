@@ -59,10 +59,17 @@ export function debianBinaryUnavailable(binary: string, pkg: string): string | u
   return `apt-get install ${pkg} failed: ${(r.stderr || r.stdout || '').trim().split('\n').slice(-3).join(' | ')}`;
 }
 
-/** A self-signed certificate (made with the openssl CLI) for `names` (DNS names) and 127.0.0.1, valid 3 days. */
-export function selfSignedCert(dir: string, names: string[] = ['localhost']): { certFile: string; keyFile: string; fingerprint: string } {
-  const certFile = join(dir, 'cert.pem');
-  const keyFile = join(dir, 'key.pem');
+/**
+ * A self-signed certificate (made with the openssl CLI) for `names` (DNS names) and 127.0.0.1, valid 3 days, written
+ * to `dir` under the given file names.
+ */
+export function selfSignedCert(
+  dir: string,
+  names: string[] = ['localhost'],
+  files: { cert: string; key: string } = { cert: 'cert.pem', key: 'key.pem' },
+): { certFile: string; keyFile: string; fingerprint: string } {
+  const certFile = join(dir, files.cert);
+  const keyFile = join(dir, files.key);
   const san = ['IP:127.0.0.1', ...names.map((n) => `DNS:${n}`)].join(',');
   const r = spawnSync(
     'openssl',
