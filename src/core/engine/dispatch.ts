@@ -116,6 +116,7 @@ export async function runAction(engine: Engine, action: Action): Promise<ActionR
         await engine.runtime(conv.accountId)?.adapter?.leave(conv.remoteId);
       }
       engine.store.setConversationClosed(conv.id, true);
+      engine.ingestDeps.closed.add(conv.id);
       engine.changes.conversationList();
       return { ok: true };
     }

@@ -75,6 +75,7 @@ export class Engine implements EngineApi {
       onOnline: (id) => this.onlineWaiters.add(id),
       onNotice: (level, text) => this.setStatus(level, text),
       conversationIds: new Map(),
+      closed: new Set(),
     };
   }
 

@@ -34,6 +34,8 @@ export interface IngestDeps {
    * of ingest) spares the store a write.
    */
   conversationIds: Map<string, { id: string; said: string }>;
+  /** Conversations the user closed this run: when one comes back (a message, a join), the sidebar list changes. */
+  closed: Set<string>;
 }
 
 const line = (s: string | undefined) => (s === undefined ? undefined : sanitizeText(s));
@@ -55,6 +57,7 @@ export function upsertConversation(deps: IngestDeps, accountId: string, c: Conve
     reopen,
   );
   deps.conversationIds.set(`${accountId}\u0000${key}`, { id: conv.id, said: said(c) });
+  if (reopen && !conv.closed && deps.closed.delete(conv.id)) deps.changes.conversationList();
   return conv;
 }
 
@@ -200,7 +203,8 @@ export function applyEvent(deps: IngestDeps, accountId: string, event: AdapterEv
       const seen = deps.conversationIds.has(key);
       ingestMessage(deps, accountId, event.message);
       const known = seen ? deps.conversationIds.get(key) : undefined;
-      if (known) changes.conversation(known.id);
+      // A live message reopens a closed conversation (the store does), which puts it back in the list.
+      if (known && !deps.closed.delete(known.id)) changes.conversation(known.id);
       else changes.conversationList();
       return;
     }

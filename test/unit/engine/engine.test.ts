@@ -376,9 +376,14 @@ test('a closed conversation comes back with the next live message, also when its
   await settle(r.engine);
   await r.engine.dispatch({ type: 'close', conversationId: conv.id });
   assert.equal(r.engine.conversations().some((c) => c.id === conv.id), false);
+  await new Promise((res) => setTimeout(res, 10));
+  const seen: ChangeSet[] = [];
+  r.engine.subscribe((c) => seen.push(c));
   r.adapter.emit(incoming('second', { remoteId: 'c2', sentAt: 2 }));
   await settle(r.engine);
+  await new Promise((res) => setTimeout(res, 10));
   assert.equal(r.engine.conversations().some((c) => c.id === conv.id), true);
+  assert.ok(seen.some((c) => c.conversations === true), 'the UI is told the list changed, so the reopened row appears');
   r.store.close();
 });
 
