@@ -15,6 +15,7 @@ import * as ed from './composer-state.js';
 import { useEngineContext } from './EngineContext.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
+import { MembersOverlay, memberLines } from './MembersOverlay.js';
 import { fromInkAll, type KeyPress } from './key-press.js';
 import { resolveBinding, type KeyCommand } from './keymap.js';
 import { overlayBodyRows } from './OverlayFrame.js';
@@ -31,7 +32,7 @@ import { useComposer } from './useComposer.js';
 import { useTypingNotice } from './useTypingNotice.js';
 import { useEngineAccounts } from './useEngineAccounts.js';
 import { useEngineConversation, useEngineConversations } from './useEngineConversations.js';
-import { useEngineStatus, useEngineTyping } from './useEngineStatus.js';
+import { useEngineMembers, useEngineStatus, useEngineTyping } from './useEngineStatus.js';
 import { useOverlays } from './useOverlays.js';
 import { useTimelineWindow } from './useTimelineWindow.js';
 
@@ -81,10 +82,12 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled }: 
   const select = useCallback((id: string | undefined) => {
     if (id) setSelectedId(id);
   }, []);
+  const memberRowCount = useRef(0);
   const overlays = useOverlays({
     conversations: ordered,
     innerWidth: mainWidth - 2,
     bodyRows: overlayRows,
+    memberRows: () => memberRowCount.current,
     initialHelp: showHelp,
     onSelect: select,
     onJump: setPendingJump,
@@ -149,6 +152,7 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled }: 
     'scroll-up': () => timeline.scrollBy(3),
     'scroll-down': () => timeline.scrollBy(-3),
     'toggle-events': () => setExpandEvents((x) => !x),
+    members: () => overlays.showMembers(),
     send: submit,
     newline: () => composer.edit((s) => ed.insert(s, '\n')),
     complete: (p) => {
@@ -214,10 +218,24 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled }: 
   const message = feedback && (!engineStatus || feedback.at >= engineStatus.at) ? feedback : (engineStatus ?? feedback);
 
   const o = overlays.overlay;
+  const members = useEngineMembers(convId, o.kind === 'members');
+  const memberRows = useMemo(() => memberLines(members), [members]);
+  memberRowCount.current = memberRows.length;
   let centre;
   if (o.kind === 'switcher') {
     centre = (
       <Switcher query={o.query} matches={overlays.switcherMatches} index={o.index} width={mainWidth} height={timelineHeight} />
+    );
+  } else if (o.kind === 'members') {
+    centre = (
+      <MembersOverlay
+        title={conversation?.title ?? 'members'}
+        lines={memberRows}
+        count={members.length}
+        offset={o.offset}
+        width={mainWidth}
+        height={timelineHeight}
+      />
     );
   } else if (o.kind === 'help') {
     centre = <HelpOverlay lines={overlays.helpRows} offset={o.offset} width={mainWidth} height={timelineHeight} />;

@@ -18,6 +18,7 @@ export type KeyCommand =
   | 'scroll-up'
   | 'scroll-down'
   | 'toggle-events'
+  | 'members'
   | 'send'
   | 'newline'
   | 'complete'
@@ -76,6 +77,7 @@ export const keymap: readonly Binding[] = [
   { command: 'scroll-up', keys: ['wheelup'], scope: 'chat', description: 'Scroll up 3 lines' },
   { command: 'scroll-down', keys: ['wheeldown'], scope: 'chat', description: 'Scroll down 3 lines' },
   { command: 'toggle-events', keys: ['M-e'], scope: 'chat', description: 'Expand or collapse join/part lines' },
+  { command: 'members', keys: ['M-m'], scope: 'chat', description: 'Who is here: members by role, away status' },
   { command: 'send', keys: ['return'], scope: 'composer', description: 'Send the message or run the /command' },
   { command: 'newline', keys: ['M-return', 'C-j'], scope: 'composer', description: 'Insert a line break' },
   { command: 'complete', keys: ['tab'], scope: 'composer', description: 'Complete nick, /command or #conversation' },

@@ -1,4 +1,5 @@
 /** The engine's current status line message and who is typing in a conversation. */
+import type { Participant } from '../core/model.js';
 import type { StatusMessage } from '../core/engine-api.js';
 import { useSyncExternalStore } from 'react';
 import { useEngineContext } from './EngineContext.js';
@@ -14,6 +15,15 @@ const none: string[] = [];
 export function useEngineTyping(conversationId: string | undefined): string[] {
   return useEngineValue(conversationId ? [`typing:${conversationId}`] : [], (e) =>
     conversationId ? e.typing(conversationId) : none,
+  );
+}
+
+const noMembers: Participant[] = [];
+
+/** The member list of the conversation, re-read when the engine reports member changes there. */
+export function useEngineMembers(conversationId: string | undefined, enabled: boolean): Participant[] {
+  return useEngineValue(conversationId && enabled ? [`members:${conversationId}`] : [], (e) =>
+    conversationId && enabled ? e.members(conversationId) : noMembers,
   );
 }
 

@@ -14,7 +14,8 @@ export type Overlay =
   | { kind: 'none' }
   | { kind: 'switcher'; query: string; index: number }
   | { kind: 'help'; offset: number; entries?: HelpEntry[] }
-  | { kind: 'search'; query: string; hits: SearchHit[]; index: number };
+  | { kind: 'search'; query: string; hits: SearchHit[]; index: number }
+  | { kind: 'members'; offset: number };
 
 const none: Overlay = { kind: 'none' };
 
@@ -27,6 +28,7 @@ export interface OverlayControls {
   toggleSwitcher(): void;
   showHelp(entries?: HelpEntry[]): void;
   showSearch(query: string, hits: SearchHit[]): void;
+  showMembers(): void;
   move(delta: number): void;
   /** Enter: the switcher selects its conversation, a search hit jumps to its message. */
   open(): void;
@@ -40,6 +42,8 @@ export function useOverlays(opts: {
   innerWidth: number;
   /** List rows the overlay body shows, for paging and scroll limits. */
   bodyRows: number;
+  /** Rows of the member list (when it is open), for its scroll limit; read when scrolling. */
+  memberRows(): number;
   initialHelp: boolean;
   onSelect(conversationId: string): void;
   onJump(message: Message): void;
@@ -67,12 +71,14 @@ export function useOverlays(opts: {
     toggleSwitcher: () => setOverlay((o) => (o.kind === 'switcher' ? none : { kind: 'switcher', query: '', index: 0 })),
     showHelp: (entries) => setOverlay({ kind: 'help', offset: 0, entries }),
     showSearch: (query, hits) => setOverlay({ kind: 'search', query, hits, index: 0 }),
+    showMembers: () => setOverlay((o) => (o.kind === 'members' ? none : { kind: 'members', offset: 0 })),
     move: (delta) =>
       setOverlay((o) => {
         const clamp = (i: number, n: number) => Math.max(0, Math.min(n - 1, i));
         if (o.kind === 'switcher') return { ...o, index: clamp(o.index + delta, switcherMatches.length) };
         if (o.kind === 'search') return { ...o, index: clamp(o.index + delta, o.hits.length) };
         if (o.kind === 'help') return { ...o, offset: Math.max(0, Math.min(rows.length - bodyRows, o.offset + delta)) };
+        if (o.kind === 'members') return { ...o, offset: Math.max(0, Math.min(opts.memberRows() - bodyRows, o.offset + delta)) };
         return o;
       }),
     open: () => {

@@ -102,3 +102,28 @@ test('a switcher query and Enter that arrive in one read still switch', async ()
   await r.press('bob\r');
   await r.waitFor((f) => header(f).startsWith('bob') && !f.includes('Switch to conversation'), 'switched to bob');
 });
+
+test('Alt-M lists who is here by role with badges and away status; member changes update it; Esc closes', async () => {
+  const engine = sampleEngine();
+  engine.memberLists.set('c-natter', [
+    { id: 'zed', name: 'zed', role: 'member' },
+    { id: 'alice', name: 'alice', role: 'moderator', badge: '@' },
+    { id: 'bob', name: 'bob', role: 'voice', badge: '+', away: true },
+  ]);
+  r = renderApp(engine);
+  await r.waitFor((f) => header(f).startsWith('#natter'));
+  await r.press(keys.alt('m'));
+  let frame = plain(await r.waitFor((f) => plain(f).includes('3 members')));
+  const body = frame.split('\n').map((l) => l.slice(25));
+  const at = (s: string) => body.findIndex((l) => l.includes(s));
+  assert.ok(at('Moderators (1)') < at('@ alice') && at('@ alice') < at('Voiced (1)'), frame);
+  assert.ok(at('Voiced (1)') < at('+ bob — away') && at('+ bob — away') < at('Members (1)') && at('Members (1)') < at('zed'), frame);
+
+  engine.memberLists.set('c-natter', [...engine.memberLists.get('c-natter')!, { id: 'carol', name: 'carol', role: 'member' }]);
+  engine.emit({ members: ['c-natter'] });
+  frame = plain(await r.waitFor((f) => plain(f).includes('4 members')));
+  assert.match(frame, /Members \(2\)/);
+
+  await r.press(keys.escape);
+  await r.waitFor((f) => !plain(f).includes('4 members'), 'closed');
+});
