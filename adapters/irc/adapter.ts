@@ -32,7 +32,7 @@ import { HistoryRequests, historyReference } from './history.js';
 import { clean, joinLines } from './lines.js';
 import { fallbackNick, parseChannelSpec, readOptions, type ChannelSpec, type IrcOptions } from './options.js';
 import { OutgoingTracker } from './outgoing.js';
-import { ReconnectBackoff } from './reconnect.js';
+import { ReconnectBackoff } from '../../src/core/backoff.js';
 import { sendMessage } from './send.js';
 import { IrcSession, type BatchState, type IrcLine, type SessionHooks } from './session.js';
 import { TypingNotifier } from './typing.js';

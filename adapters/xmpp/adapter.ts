@@ -31,7 +31,7 @@ import { IqRequests } from './iq.js';
 import { NS } from './ns.js';
 import { readOptions, type XmppOptions } from './options.js';
 import { OutgoingTracker } from './outgoing.js';
-import { ReconnectBackoff } from './reconnect.js';
+import { ReconnectBackoff } from '../../src/core/backoff.js';
 import { ROSTER_COMMANDS, rosterCommand } from './roster-commands.js';
 import { Rooms, type Room } from './rooms.js';
 import { xmlSafe } from './xml-text.js';

@@ -17,3 +17,26 @@ export function backoffDelay(attempt: number, random: () => number = Math.random
   const spread = (random() * 2 - 1) * BACKOFF_JITTER;
   return Math.round(base * (1 + spread));
 }
+
+/** A connection that stayed up this long resets the backoff. */
+export const STABLE_CONNECTION_MS = 30_000;
+
+/** Reconnect pacing for one connection: the next delay per failed attempt, reset after a stable connection. */
+export class ReconnectBackoff {
+  private attempt = 0;
+  private onlineAt?: number;
+
+  constructor(private readonly random: () => number = Math.random) {}
+
+  /** The connection came online at `now` (the start of the stable period). */
+  online(now: number): void {
+    this.onlineAt = now;
+  }
+
+  /** The connection closed at `now`: the delay before the next attempt. */
+  nextDelay(now: number): number {
+    if (this.onlineAt !== undefined && now - this.onlineAt >= STABLE_CONNECTION_MS) this.attempt = 0;
+    this.onlineAt = undefined;
+    return backoffDelay(this.attempt++, this.random);
+  }
+}

@@ -4,7 +4,7 @@ import { foldCase, parseCaseMapping } from '../../../adapters/irc/casemapping.js
 import { FloodBucket, type FloodClock } from '../../../adapters/irc/flood.js';
 import { fallbackNick, normalizeFingerprint, parseChannelSpec } from '../../../adapters/irc/options.js';
 import { splitUtf8 } from '../../../adapters/irc/split.js';
-import { backoffDelay } from '../../../src/core/backoff.js';
+import { backoffDelay, ReconnectBackoff } from '../../../src/core/backoff.js';
 
 test('casemapping: rfc1459, strict-rfc1459, ascii', () => {
   assert.equal(foldCase('Nick[]\\^~', 'rfc1459'), 'nick{}|~~');
@@ -104,4 +104,13 @@ test('splitUtf8: never splits a code point, prefers spaces', () => {
   const parts = splitUtf8(emoji, 9);
   assert.deepEqual(parts, ['😀😀', '😀😀', '😀😀', '😀😀', '😀😀']);
   assert.deepEqual(splitUtf8('abcdefghij', 4), ['abcd', 'efgh', 'ij']);
+});
+
+test('ReconnectBackoff: grows per failed attempt, resets after a connection stayed up 30 s', () => {
+  const b = new ReconnectBackoff(() => 0.5); // no jitter
+  assert.deepEqual([b.nextDelay(0), b.nextDelay(0), b.nextDelay(0)], [1000, 2000, 4000]);
+  b.online(10_000);
+  assert.equal(b.nextDelay(20_000), 8000, 'up for 10 s: not stable, keeps growing');
+  b.online(30_000);
+  assert.equal(b.nextDelay(60_000), 1000, 'up for 30 s: back to the first delay');
 });
