@@ -8,11 +8,10 @@
  * Under `CI=true` a server that cannot be started is an error (the caller's test fails); outside CI,
  * {@link inspircdUnavailable} tells a test to skip with a reason when the package cannot be installed.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { debianBinaryUnavailable, freePort, portAccepts, selfSignedCert, tail } from './server-kit.js';
+import { debianBinaryUnavailable, freePort, portAccepts, selfSignedCert, ServerProcess } from './server-kit.js';
 
 const BINARY = '/usr/sbin/inspircd';
 const MODULE_DIR = '/usr/lib/inspircd/modules';
@@ -102,68 +101,10 @@ export async function startInspircd(options?: { tls?: boolean; history?: boolean
   );
   const outFile = join(dir, 'stdout.log');
   const logFile = join(dir, 'ircd.log');
-  let child: ChildProcess | undefined;
-  let exited: Promise<void> = Promise.resolve();
-
-  const launch = async (): Promise<void> => {
-    const args = ['--config', confFile, '--nofork', '--nopid'];
-    if (process.getuid?.() === 0) args.push('--runasroot');
-    const proc = spawn(BINARY, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    child = proc;
-    // Never leave a server behind when the test process ends without calling stop() (crash, timeout).
-    const reap = () => {
-      if (proc.exitCode === null && proc.signalCode === null && proc.pid !== undefined) {
-        try {
-          process.kill(proc.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-    };
-    process.once('exit', reap);
-    proc.once('exit', () => process.removeListener('exit', reap));
-    let gone = false;
-    exited = new Promise((resolve) => proc.once('exit', () => ((gone = true), resolve())));
-    const capture = (chunk: Buffer) => appendFileSync(outFile, chunk);
-    proc.stdout?.on('data', capture);
-    proc.stderr?.on('data', capture);
-    proc.once('error', (e) => appendFileSync(outFile, `spawn error: ${e.message}\n`));
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      if (gone) throw new Error(`inspircd exited while starting (code ${proc.exitCode}):\n${tail(outFile)}\n${tail(logFile)}`);
-      const ok = (await portAccepts(port)) && (!tlsPort || (await portAccepts(tlsPort)));
-      if (ok) return;
-      if (Date.now() > deadline) {
-        proc.kill('SIGKILL');
-        throw new Error(`inspircd did not accept connections within 20 s:\n${tail(outFile)}\n${tail(logFile)}`);
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-
-  const halt = async (): Promise<void> => {
-    const proc = child;
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    const pid = proc.pid;
-    if (pid === undefined) return;
-    process.kill(pid, 'SIGTERM');
-    const timer = setTimeout(() => {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }, 5000);
-    await exited;
-    clearTimeout(timer);
-  };
-
-  try {
-    await launch();
-  } catch (e) {
-    await halt();
-    throw e;
-  }
+  const args = ['--config', confFile, '--nofork', '--nopid'];
+  if (process.getuid?.() === 0) args.push('--runasroot');
+  const proc = new ServerProcess({ name: 'inspircd', command: BINARY, args, cwd: dir, outFile, logFile, ports: tlsPort ? [port, tlsPort] : [port] });
+  await proc.start();
 
   const server: InspircdServer = {
     host: '127.0.0.1',
@@ -171,21 +112,21 @@ export async function startInspircd(options?: { tls?: boolean; history?: boolean
     tlsPort,
     caFile: cert?.certFile,
     fingerprint: cert?.fingerprint,
-    pid: child!.pid!,
-    logTail: () => `${tail(outFile)}\n${tail(logFile)}`,
+    pid: proc.pid,
+    logTail: () => proc.logTail(),
     async stop() {
-      await halt();
+      await proc.halt();
       rmSync(dir, { recursive: true, force: true });
     },
     async down() {
-      await halt();
+      await proc.halt();
     },
     async restart() {
-      await halt();
+      await proc.halt();
       // Wait until the old listener is really gone before binding again.
       for (let i = 0; i < 50 && (await portAccepts(port)); i++) await new Promise((r) => setTimeout(r, 100));
-      await launch();
-      server.pid = child!.pid!;
+      await proc.start();
+      server.pid = proc.pid;
     },
   };
   return server;

@@ -13,11 +13,11 @@
  * Under `CI=true` a server that cannot start is an error (the caller's test fails); outside CI
  * {@link prosodyUnavailable} tells a test to skip with a reason when the package cannot be installed.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { debianBinaryUnavailable, freePort, portAccepts, selfSignedCert, tail } from './server-kit.js';
+import { debianBinaryUnavailable, freePort, portAccepts, selfSignedCert, ServerProcess } from './server-kit.js';
 
 const BINARY = '/usr/bin/prosody';
 const CTL = '/usr/bin/prosodyctl';
@@ -133,65 +133,8 @@ export async function startProsody(options?: { users?: Record<string, string> })
   };
   for (const [user, password] of Object.entries(options?.users ?? {})) register(user, password);
 
-  let child: ChildProcess | undefined;
-  let exited: Promise<void> = Promise.resolve();
-
-  const launch = async (): Promise<void> => {
-    const proc = spawn(BINARY, ['--config', confFile, '-F'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    child = proc;
-    // Never leave a server behind when the test process ends without calling stop() (crash, timeout).
-    const reap = () => {
-      if (proc.exitCode === null && proc.signalCode === null && proc.pid !== undefined) {
-        try {
-          process.kill(proc.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-    };
-    process.once('exit', reap);
-    proc.once('exit', () => process.removeListener('exit', reap));
-    let gone = false;
-    exited = new Promise((resolve) => proc.once('exit', () => ((gone = true), resolve())));
-    const capture = (chunk: Buffer) => appendFileSync(outFile, chunk);
-    proc.stdout?.on('data', capture);
-    proc.stderr?.on('data', capture);
-    proc.once('error', (e) => appendFileSync(outFile, `spawn error: ${e.message}\n`));
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      if (gone) throw new Error(`prosody exited while starting (code ${proc.exitCode}):\n${tail(outFile)}\n${tail(logFile)}`);
-      if ((await portAccepts(port)) && (await portAccepts(tlsPort))) return;
-      if (Date.now() > deadline) {
-        proc.kill('SIGKILL');
-        throw new Error(`prosody did not accept connections within 20 s:\n${tail(outFile)}\n${tail(logFile)}`);
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-
-  const halt = async (): Promise<void> => {
-    const proc = child;
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    const pid = proc.pid;
-    if (pid === undefined) return;
-    process.kill(pid, 'SIGTERM');
-    const timer = setTimeout(() => {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }, 5000);
-    await exited;
-    clearTimeout(timer);
-  };
-
-  try {
-    await launch();
-  } catch (e) {
-    await halt();
-    throw e;
-  }
+  const proc = new ServerProcess({ name: 'prosody', command: BINARY, args: ['--config', confFile, '-F'], cwd: dir, outFile, logFile, ports: [port, tlsPort] });
+  await proc.start();
 
   const server: ProsodyServer = {
     host: '127.0.0.1',
@@ -201,9 +144,9 @@ export async function startProsody(options?: { users?: Record<string, string> })
     tlsPort,
     caFile: cert.certFile,
     fingerprint: cert.fingerprint,
-    pid: child!.pid!,
+    pid: proc.pid,
     register,
-    logTail: (lines = 40) => `${tail(outFile, lines)}\n${tail(logFile, lines)}`,
+    logTail: (lines = 40) => proc.logTail(lines),
     log: () => {
       try {
         return readFileSync(logFile, 'utf8');
@@ -212,14 +155,14 @@ export async function startProsody(options?: { users?: Record<string, string> })
       }
     },
     async stop() {
-      await halt();
+      await proc.halt();
       rmSync(dir, { recursive: true, force: true });
     },
     async restart() {
-      await halt();
+      await proc.halt();
       for (let i = 0; i < 50 && (await portAccepts(port)); i++) await new Promise((r) => setTimeout(r, 100));
-      await launch();
-      server.pid = child!.pid!;
+      await proc.start();
+      server.pid = proc.pid;
     },
   };
   return server;

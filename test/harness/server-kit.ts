@@ -2,9 +2,9 @@
  * What every real-server harness needs: a free loopback port, a probe that a port accepts connections, the tail of a
  * log for error messages, the Debian package installed on demand (as root), and a self-signed certificate.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -80,4 +80,98 @@ export function selfSignedCert(
   if (r.status !== 0) throw new Error(`openssl req failed: ${r.stderr}`);
   const fingerprint = new X509Certificate(readFileSync(certFile)).fingerprint256.toUpperCase();
   return { certFile, keyFile, fingerprint };
+}
+
+/**
+ * A server process the tests own: started with its output captured to `outFile`, ready once every port in `ports`
+ * accepts connections, stopped by PID (SIGTERM, then SIGKILL after 5 s), and killed when the test process exits
+ * without stopping it (crash, timeout) so no server is left behind. `start()` may be called again after `halt()`.
+ */
+export class ServerProcess {
+  private child: ChildProcess | undefined;
+  private exited: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly o: {
+      name: string;
+      command: string;
+      args: string[];
+      cwd: string;
+      outFile: string;
+      /** The server's own log, appended to error messages. */
+      logFile?: string;
+      ports: number[];
+      spawn?: Omit<SpawnOptions, 'cwd' | 'stdio'>;
+      startTimeoutMs?: number;
+    },
+  ) {}
+
+  get pid(): number {
+    return this.child?.pid ?? 0;
+  }
+
+  /** Whether the process has ended. */
+  get gone(): boolean {
+    return !this.child || this.child.exitCode !== null || this.child.signalCode !== null;
+  }
+
+  logTail(lines = 30): string {
+    return `${tail(this.o.outFile, lines)}${this.o.logFile ? `\n${tail(this.o.logFile, lines)}` : ''}`;
+  }
+
+  async start(): Promise<void> {
+    const proc = spawn(this.o.command, this.o.args, { ...this.o.spawn, cwd: this.o.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = proc;
+    const reap = () => {
+      if (proc.exitCode === null && proc.signalCode === null && proc.pid !== undefined) {
+        try {
+          process.kill(proc.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    };
+    process.once('exit', reap);
+    this.exited = new Promise((resolve) =>
+      proc.once('exit', () => {
+        process.removeListener('exit', reap);
+        resolve();
+      }),
+    );
+    const capture = (chunk: Buffer) => appendFileSync(this.o.outFile, chunk);
+    proc.stdout?.on('data', capture);
+    proc.stderr?.on('data', capture);
+    proc.once('error', (e) => appendFileSync(this.o.outFile, `spawn error: ${e.message}\n`));
+    const timeoutMs = this.o.startTimeoutMs ?? 20_000;
+    const deadline = Date.now() + timeoutMs;
+    try {
+      for (;;) {
+        if (this.gone) throw new Error(`${this.o.name} exited while starting (code ${proc.exitCode}):\n${this.logTail()}`);
+        let ready = true;
+        for (const port of this.o.ports) ready = ready && (await portAccepts(port));
+        if (ready) return;
+        if (Date.now() > deadline) throw new Error(`${this.o.name} did not accept connections within ${timeoutMs / 1000} s:\n${this.logTail()}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } catch (error) {
+      await this.halt();
+      throw error;
+    }
+  }
+
+  /** Stops the process (SIGTERM, SIGKILL after 5 s) and waits until it is gone. */
+  async halt(): Promise<void> {
+    const pid = this.child?.pid;
+    if (this.gone || pid === undefined) return;
+    process.kill(pid, 'SIGTERM');
+    const timer = setTimeout(() => {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, 5000);
+    await this.exited;
+    clearTimeout(timer);
+  }
 }

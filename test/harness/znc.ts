@@ -13,12 +13,11 @@
  * Under `CI=true` a bouncer that cannot be started is an error (the caller's test fails); outside CI,
  * {@link zncUnavailable} tells a test to skip with a reason when the package cannot be installed.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, chownSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { debianBinaryUnavailable, freePort, portAccepts, tail } from './server-kit.js';
+import { debianBinaryUnavailable, freePort, ServerProcess } from './server-kit.js';
 import { RawIrcClient } from './raw-irc-client.js';
 
 const BINARY = '/usr/bin/znc';
@@ -155,58 +154,21 @@ export async function startZnc(options: { ircPort: number; channels: string[]; n
     chmodSync(dir, 0o700);
   }
 
-  const proc: ChildProcess = spawn(BINARY, ['--datadir', dir, '--foreground', '--no-color'], {
+  const proc = new ServerProcess({
+    name: 'znc',
+    command: BINARY,
+    args: ['--datadir', dir, '--foreground', '--no-color'],
     cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, HOME: dir },
-    ...(account ?? {}),
+    outFile,
+    ports: [port],
+    spawn: { env: { ...process.env, HOME: dir }, ...(account ?? {}) },
   });
-  // Never leave a bouncer behind when the test process ends without calling stop() (crash, timeout).
-  const reap = () => {
-    if (proc.exitCode === null && proc.signalCode === null && proc.pid !== undefined) {
-      try {
-        process.kill(proc.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  };
-  process.once('exit', reap);
-  proc.once('exit', () => process.removeListener('exit', reap));
-  let gone = false;
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => ((gone = true), resolve())));
-  const capture = (chunk: Buffer) => appendFileSync(outFile, chunk);
-  proc.stdout?.on('data', capture);
-  proc.stderr?.on('data', capture);
-  proc.once('error', (e) => appendFileSync(outFile, `spawn error: ${e.message}\n`));
-  const logTail = () => tail(outFile);
-
-  const halt = async (): Promise<void> => {
-    if (proc.exitCode !== null || proc.signalCode !== null || proc.pid === undefined) return;
-    const pid = proc.pid;
-    process.kill(pid, 'SIGTERM');
-    const timer = setTimeout(() => {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }, 5000);
-    await exited;
-    clearTimeout(timer);
-  };
-
+  const logTail = () => proc.logTail();
   try {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      if (gone) throw new Error(`znc exited while starting (code ${proc.exitCode}):\n${logTail()}`);
-      if (await portAccepts(port)) break;
-      if (Date.now() > deadline) throw new Error(`znc did not accept connections within 20 s:\n${logTail()}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    await waitJoinedUpstream(options.ircPort, options.nick, options.channels, () => gone, logTail);
+    await proc.start();
+    await waitJoinedUpstream(options.ircPort, options.nick, options.channels, () => proc.gone, logTail);
   } catch (e) {
-    await halt();
+    await proc.halt();
     rmSync(dir, { recursive: true, force: true });
     throw e;
   }
@@ -216,10 +178,10 @@ export async function startZnc(options: { ircPort: number; channels: string[]; n
     user: USER,
     network: NETWORK,
     password,
-    pid: proc.pid!,
+    pid: proc.pid,
     logTail,
     async stop() {
-      await halt();
+      await proc.halt();
       rmSync(dir, { recursive: true, force: true });
     },
   };
