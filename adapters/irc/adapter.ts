@@ -258,7 +258,7 @@ export class IrcAdapter implements Adapter {
     const delay = this.backoff.nextDelay(this.ctx!.now());
     const { state, reason } = describeClose(err, s?.serverError);
     this.log.info('disconnected', { reason, retryInMs: delay });
-    this.emitConnection(state, `${reason}, retrying in ${Math.max(1, Math.round(delay / 1000))} s`);
+    this.emitConnection(state, this.backoff.retryDetail(reason, delay));
     this.reconnectTimer = setTimeout(() => {
       if (!this.stopping) this.connect();
     }, delay);

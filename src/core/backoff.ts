@@ -39,4 +39,9 @@ export class ReconnectBackoff {
     this.onlineAt = undefined;
     return backoffDelay(this.attempt++, this.random);
   }
+
+  /** Plain words for the status line after a close: "<reason>, retrying in N s" (the delay rounded, at least 1 s). */
+  retryDetail(reason: string, delayMs: number): string {
+    return `${reason}, retrying in ${Math.max(1, Math.round(delayMs / 1000))} s`;
+  }
 }

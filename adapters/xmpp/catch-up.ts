@@ -1,0 +1,91 @@
+/**
+ * Archive catch-up (XEP-0313) after a connection: the own archive after the last archive id seen (so messages that
+ * arrived while offline are reported; the engine dedups by id), and each rejoined room's archive after the newest
+ * message seen there. The markers live in the account's kv store.
+ */
+import { mamQuery, readFin } from './mam.js';
+import type { Connection, XmppState } from './state.js';
+
+/** kv key: the newest archive id of the own archive this account has seen (catch-up starts after it). */
+export const KV_MAM_LAST = 'mam:last';
+/** kv key prefix: the newest archive id seen per room (`mam:room:<room JID>`), where the room catch-up starts. */
+export const KV_MAM_ROOM = 'mam:room:';
+/** Messages fetched from the own archive on the first connection of an account (there is no marker yet). */
+const FIRST_CATCH_UP = 50;
+const CATCH_UP_PAGE = 100;
+
+/** Whether an IQ failed with `item-not-found` (a MAM cursor the archive does not know, XEP-0313 §6.2). */
+export function isItemNotFound(e: unknown): boolean {
+  return (e as { condition?: string } | undefined)?.condition === 'item-not-found';
+}
+
+/** Fetches what the own archive got since the last archive id seen (XEP-0313 §4.1.3 paging forward with RSM). */
+export async function catchUp(s: XmppState, conn: Connection): Promise<void> {
+  const kv = s.ctx!.kv;
+  let after = kv.get(KV_MAM_LAST);
+  const first = after === undefined;
+  try {
+    for (let page = 0; page < 50 && s.conn === conn && !conn.closed; page++) {
+      const q = s.mam.open(s.opts!.bare, { historical: first });
+      try {
+        const req = mamQuery(q, first ? { before: '', max: FIRST_CATCH_UP } : { after, max: CATCH_UP_PAGE });
+        const res = await s.request(conn, req);
+        const fin = readFin(res);
+        for (const m of q.messages) s.emit({ type: 'message', message: m });
+        const last = fin.last ?? q.lastId;
+        if (last) {
+          kv.set(KV_MAM_LAST, last);
+          after = last;
+        }
+        if (first || fin.complete || q.messages.length === 0) return;
+      } finally {
+        s.mam.close(q.id);
+      }
+    }
+  } catch (e) {
+    if (isItemNotFound(e)) {
+      // The marker is no longer in the archive (expired, or the archive was cleared): start over.
+      s.log.info('archive marker unknown to the server; fetching the newest messages');
+      kv.delete(KV_MAM_LAST);
+    } else {
+      s.log.warn('archive catch-up failed', e);
+    }
+  }
+}
+
+/**
+ * After (re)joining a room we were in before: fetch what the room archive (XEP-0313 on the room, XEP-0045 MUC MAM)
+ * holds after the newest message we saw, so an offline period longer than the join history leaves no gap. The
+ * join history and this overlap; the room's stanza-ids make them one.
+ */
+export async function roomCatchUp(s: XmppState, conn: Connection, room: string): Promise<void> {
+  const kv = s.ctx!.kv;
+  const key = KV_MAM_ROOM + room;
+  let after = kv.get(key);
+  if (after === undefined || s.roomCatchUps.has(room)) return;
+  s.roomCatchUps.add(room);
+  try {
+    for (let page = 0; page < 20 && s.conn === conn && !conn.closed; page++) {
+      const q = s.mam.open(room, { room, historical: false });
+      try {
+        const req = mamQuery(q, { after, max: CATCH_UP_PAGE, to: room });
+        const res = await s.request(conn, req);
+        const fin = readFin(res);
+        for (const m of q.messages) s.emit({ type: 'message', message: m });
+        const last = fin.last ?? q.lastId;
+        if (last) {
+          kv.set(key, last);
+          after = last;
+        }
+        if (fin.complete || q.messages.length === 0) return;
+      } finally {
+        s.mam.close(q.id);
+      }
+    }
+  } catch (e) {
+    if (isItemNotFound(e)) kv.delete(key);
+    s.log.warn('room archive catch-up failed', { room, error: String(e) });
+  } finally {
+    s.roomCatchUps.delete(room);
+  }
+}

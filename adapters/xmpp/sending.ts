@@ -1,0 +1,80 @@
+/**
+ * Outgoing traffic of a conversation: messages (Adapter.send) and chat states (Adapter.setTyping). Delivery
+ * outcomes are tracked by outgoing.ts (stream management acks, receipts, room echoes).
+ */
+import xml from '@xmpp/xml';
+import { SendRejected, type OutgoingMessage, type SendResult } from '../../src/core/contract.js';
+import { bareOf, normalizeJid, parseJid } from './jid.js';
+import { NS } from './ns.js';
+import type { Connection, XmppState } from './state.js';
+import { xmlSafe } from './xml-text.js';
+
+function online(s: XmppState): Connection {
+  const conn = s.conn;
+  if (!conn || conn.closed || !conn.online) throw new SendRejected('not connected', { retryable: true });
+  return conn;
+}
+
+/**
+ * Sends one message: a group chat message to a joined room, else a one-to-one chat message asking for a receipt.
+ * Throws SendRejected (retryable) while offline or before the room is joined; the result settles when the server
+ * (or the room's echo) confirms it, or fails when the connection is lost first.
+ */
+export async function sendMessage(s: XmppState, message: OutgoingMessage): Promise<SendResult> {
+  const conn = online(s);
+  const target = parseJid(message.conversation.remoteId);
+  if (!target) throw new SendRejected(`not an XMPP address: ${message.conversation.remoteId}`);
+  const body = xmlSafe(message.kind === 'action' ? `/me ${message.body}` : message.body);
+  const id = message.localId;
+  const room = message.conversation.kind === 'group' || message.conversation.kind === 'channel' ? s.rooms.get(bareOf(target)) : undefined;
+  if (room && !room.joined) throw new SendRejected(`not in ${room.jid} yet`, { retryable: true });
+  const stanza = room
+    ? xml('message', { type: 'groupchat', to: room.jid, id }, xml('body', {}, body), xml('origin-id', { xmlns: NS.sid, id }))
+    : xml(
+        'message',
+        { type: 'chat', to: message.conversation.remoteId, id },
+        xml('body', {}, body),
+        xml('origin-id', { xmlns: NS.sid, id }),
+        // XEP-0085 §5.1: a message is sent in the active state.
+        xml('active', { xmlns: NS.chatStates }),
+        // XEP-0184 §5.1: ask for a receipt on every one-to-one message with a body.
+        xml('request', { xmlns: NS.receipts }),
+      );
+  s.typingSent.delete(normalizeJid(message.conversation.remoteId));
+  const result = s.outgoing.track(id, room?.jid);
+  try {
+    await conn.client.entity.send(stanza);
+  } catch (e) {
+    s.outgoing.lost(id, 'the connection failed while sending');
+    s.log.debug('send write failed', e);
+    return result;
+  }
+  // Without stream management the write is the only confirmation there is (RFC 6120 gives none).
+  if (!room && !conn.client.sm.enabled) s.outgoing.accepted(id);
+  return result;
+}
+
+/**
+ * Chat states (XEP-0085): `composing` while the user types, `paused` when they stop, each sent once per change,
+ * with a no-store hint (XEP-0334) so archives stay free of them. Rooms get them as group chat messages.
+ */
+export function sendTyping(s: XmppState, conversationRemoteId: string, active: boolean): void {
+  const conn = s.conn;
+  if (!conn?.online || conn.closed) return;
+  const target = parseJid(conversationRemoteId);
+  if (!target) return;
+  const key = normalizeJid(conversationRemoteId);
+  if ((s.typingSent.get(key) ?? false) === active) return;
+  s.typingSent.set(key, active);
+  const room = target.resource ? undefined : s.rooms.get(bareOf(target));
+  if (room && !room.joined) return;
+  s.write(
+    xml(
+      'message',
+      { type: room ? 'groupchat' : 'chat', to: room ? room.jid : conversationRemoteId },
+      xml(active ? 'composing' : 'paused', { xmlns: NS.chatStates }),
+      xml('no-store', { xmlns: NS.hints }),
+    ),
+    conn,
+  );
+}
