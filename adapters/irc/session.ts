@@ -7,18 +7,11 @@ import type { AdapterContext, AdapterEvent, ConversationUpsert, IncomingMessage 
 import type { Logger } from '../../src/core/logger.js';
 import type { Participant, Role } from '../../src/core/model.js';
 import { foldCase, parseCaseMapping, type CaseMapping } from './casemapping.js';
+import type { IrcFrameworkMessage } from 'irc-framework';
 import type { IrcOptions } from './options.js';
 
-/** One parsed line from the server (irc-framework's parser output). */
-export interface IrcLine {
-  tags: Record<string, string>;
-  prefix: string;
-  nick: string;
-  ident: string;
-  hostname: string;
-  command: string;
-  params: string[];
-}
+/** One parsed line from the server (irc-framework's parser output, typed in irc-framework.d.ts). */
+export type IrcLine = IrcFrameworkMessage;
 
 export interface MemberState {
   nick: string;

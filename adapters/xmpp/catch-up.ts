@@ -19,34 +19,47 @@ export function isItemNotFound(e: unknown): boolean {
   return (e as { condition?: string } | undefined)?.condition === 'item-not-found';
 }
 
-/** Fetches what the own archive got since the last archive id seen (XEP-0313 §4.1.3 paging forward with RSM). */
-export async function catchUp(s: XmppState, conn: Connection): Promise<void> {
+/**
+ * Pages forward through one archive (XEP-0313 §4.1.3, RSM) from the marker under `key`, reporting every message and
+ * moving the marker to the newest id seen. Without a marker, `first` fetches only the newest page. Stops at the end of
+ * the archive, after `maxPages`, or when the connection is replaced.
+ */
+async function pageForward(
+  s: XmppState,
+  conn: Connection,
+  o: { key: string; archive: string; room?: string; maxPages: number; first?: { max: number } },
+): Promise<void> {
   const kv = s.ctx!.kv;
-  let after = kv.get(KV_MAM_LAST);
-  const first = after === undefined;
-  try {
-    for (let page = 0; page < 50 && s.conn === conn && !conn.closed; page++) {
-      const q = s.mam.open(s.opts!.bare, { historical: first });
-      try {
-        const req = mamQuery(q, first ? { before: '', max: FIRST_CATCH_UP } : { after, max: CATCH_UP_PAGE });
-        const res = await s.request(conn, req);
-        const fin = readFin(res);
-        for (const m of q.messages) s.emit({ type: 'message', message: m });
-        const last = fin.last ?? q.lastId;
-        if (last) {
-          kv.set(KV_MAM_LAST, last);
-          after = last;
-        }
-        if (first || fin.complete || q.messages.length === 0) return;
-      } finally {
-        s.mam.close(q.id);
+  let after = kv.get(o.key);
+  const first = after === undefined ? o.first : undefined;
+  for (let page = 0; page < o.maxPages && s.conn === conn && !conn.closed; page++) {
+    const q = s.mam.open(o.archive, { ...(o.room ? { room: o.room } : {}), historical: first !== undefined });
+    try {
+      const at = first ? { before: '', max: first.max } : { after, max: CATCH_UP_PAGE };
+      const res = await s.request(conn, mamQuery(q, o.room ? { ...at, to: o.room } : at));
+      const fin = readFin(res);
+      for (const m of q.messages) s.emit({ type: 'message', message: m });
+      const last = fin.last ?? q.lastId;
+      if (last) {
+        kv.set(o.key, last);
+        after = last;
       }
+      if (first || fin.complete || q.messages.length === 0) return;
+    } finally {
+      s.mam.close(q.id);
     }
+  }
+}
+
+/** Fetches what the own archive got since the last archive id seen (the newest page on an account's first run). */
+export async function catchUp(s: XmppState, conn: Connection): Promise<void> {
+  try {
+    await pageForward(s, conn, { key: KV_MAM_LAST, archive: s.opts!.bare, maxPages: 50, first: { max: FIRST_CATCH_UP } });
   } catch (e) {
     if (isItemNotFound(e)) {
       // The marker is no longer in the archive (expired, or the archive was cleared): start over.
       s.log.info('archive marker unknown to the server; fetching the newest messages');
-      kv.delete(KV_MAM_LAST);
+      s.ctx!.kv.delete(KV_MAM_LAST);
     } else {
       s.log.warn('archive catch-up failed', e);
     }
@@ -59,31 +72,13 @@ export async function catchUp(s: XmppState, conn: Connection): Promise<void> {
  * join history and this overlap; the room's stanza-ids make them one.
  */
 export async function roomCatchUp(s: XmppState, conn: Connection, room: string): Promise<void> {
-  const kv = s.ctx!.kv;
   const key = KV_MAM_ROOM + room;
-  let after = kv.get(key);
-  if (after === undefined || s.roomCatchUps.has(room)) return;
+  if (s.ctx!.kv.get(key) === undefined || s.roomCatchUps.has(room)) return;
   s.roomCatchUps.add(room);
   try {
-    for (let page = 0; page < 20 && s.conn === conn && !conn.closed; page++) {
-      const q = s.mam.open(room, { room, historical: false });
-      try {
-        const req = mamQuery(q, { after, max: CATCH_UP_PAGE, to: room });
-        const res = await s.request(conn, req);
-        const fin = readFin(res);
-        for (const m of q.messages) s.emit({ type: 'message', message: m });
-        const last = fin.last ?? q.lastId;
-        if (last) {
-          kv.set(key, last);
-          after = last;
-        }
-        if (fin.complete || q.messages.length === 0) return;
-      } finally {
-        s.mam.close(q.id);
-      }
-    }
+    await pageForward(s, conn, { key, archive: room, room, maxPages: 20 });
   } catch (e) {
-    if (isItemNotFound(e)) kv.delete(key);
+    if (isItemNotFound(e)) s.ctx!.kv.delete(key);
     s.log.warn('room archive catch-up failed', { room, error: String(e) });
   } finally {
     s.roomCatchUps.delete(room);
