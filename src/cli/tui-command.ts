@@ -34,6 +34,19 @@ export async function runTuiCommand(opts: { config?: string; debug?: boolean }):
   } finally {
     await session.close(reason ?? 'natter quit');
     restore();
+    exitWatchdog(session.log);
   }
   return 0;
+}
+
+/**
+ * After an orderly shutdown natter ends when its event loop drains. A handle that a library leaves open (a timer, a
+ * half-closed socket) would keep a quit natter alive with the terminal already handed back, so after a grace period
+ * the process names what is still open in the log and exits anyway.
+ */
+function exitWatchdog(log: { warn(message: string, data?: unknown): void }, graceMs = 2_000): void {
+  setTimeout(() => {
+    log.warn('still running after quit; exiting', { open: process.getActiveResourcesInfo() });
+    process.exit(process.exitCode ?? 0);
+  }, graceMs).unref();
 }

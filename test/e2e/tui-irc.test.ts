@@ -73,7 +73,14 @@ test('start, switch with Ctrl-K, send, see the reply, resize, quit', { skip }, a
   term.type('/quit');
   term.keys('Enter');
   await waitFor(() => term.exited() && term.exitStatus() !== undefined, 'natter exited', 15_000).catch((e) => {
-    throw new Error(`${(e as Error).message}; dead=${term.exited()} status=${term.exitStatus()} signal=${term.exitSignal()}\n${term.screen()}`, { cause: e });
+    let log: string;
+    try {
+      log = readFileSync(join(home, 'state', 'natter.log'), 'utf8').split('\n').slice(-30).join('\n');
+    } catch {
+      log = '(no log)';
+    }
+    const state = `dead=${term.exited()} status=${term.exitStatus()} signal=${term.exitSignal()} ${term.processReport()}`;
+    throw new Error(`${(e as Error).message}; ${state}\n--- log tail ---\n${log}`, { cause: e });
   });
   assert.equal(term.exitStatus(), 0);
   await waitFor(() => peer.lines.some((l) => /^:alice\S* QUIT/.test(l)), 'the server saw alice quit');

@@ -3,6 +3,7 @@
  * it never touches the user's own tmux. Tests wait on screen content, never on fixed sleeps.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { waitFor } from './wait-for.js';
 
 export class TmuxSession {
@@ -59,6 +60,35 @@ export class TmuxSession {
   /** PID of the program in the pane. */
   panePid(): number {
     return Number(this.tmux('display-message', '-p', '-t', this.name, '#{pane_pid}').trim());
+  }
+
+  /**
+   * What the kernel says about the pane's program (state and wait channel of each thread), for failure messages: a
+   * pane can read as dead (its terminal closed) before the program's exit status reaches tmux.
+   */
+  processReport(): string {
+    let pid: number;
+    try {
+      pid = this.panePid();
+    } catch (e) {
+      return `no pane pid: ${(e as Error).message}`;
+    }
+    const read = (p: string) => {
+      try {
+        return readFileSync(p, 'utf8').trim();
+      } catch {
+        return '-';
+      }
+    };
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      return `pid ${pid}: gone`;
+    }
+    const state = read(`/proc/${pid}/status`).split('\n').find((l) => l.startsWith('State:')) ?? '';
+    const threads = tasks.map((t) => `${t}:${read(`/proc/${pid}/task/${t}/comm`)}:${read(`/proc/${pid}/task/${t}/wchan`)}`);
+    return `pid ${pid} ${state} threads ${threads.join(' ')}`;
   }
 
   /** Whether the program in the pane has exited. */
