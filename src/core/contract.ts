@@ -6,6 +6,7 @@
  * sanitizes it (see sanitize.ts) before anything is stored or shown.
  */
 import type {
+  Attachment,
   ConnectionState,
   ConversationKind,
   DeliveryState,
@@ -46,6 +47,10 @@ export interface ConversationUpsert {
   topic?: string;
   joined?: boolean;
   encrypted?: boolean;
+  /** Who invited the account into this conversation, while the invitation is unanswered; `null` clears it. */
+  invitedBy?: string | null;
+  /** Space/group the conversation belongs to (Matrix space id, roster group). */
+  parentId?: string;
   ext?: Record<string, unknown>;
 }
 
@@ -53,6 +58,12 @@ export interface IncomingMessage {
   conversation: ConversationUpsert;
   /** Protocol message id, when the protocol has one (used for dedup and for edits/reactions targeting it). */
   remoteId?: string;
+  /**
+   * Other ids peers may use to refer to this message (XMPP: the message `id`/origin-id next to the server's
+   * stanza-id, since XEP-0308 corrections and XEP-0444 reactions in 1:1 chats name the former). `message.update`
+   * targets resolve against remoteId and these.
+   */
+  altIds?: string[];
   /** The local id of our own outgoing message when the adapter can tell (IRCv3 labeled-response, XMPP origin-id). */
   localId?: string;
   senderId: string;
@@ -66,6 +77,9 @@ export interface IncomingMessage {
   /** Server time in ms since the epoch; omitted when the server gave none (the engine uses receive time). */
   sentAt?: number;
   replyTo?: string;
+  /** Thread root (Matrix `m.thread` relation). */
+  threadId?: string;
+  attachments?: Attachment[];
   encryption?: EncryptionInfo;
   /** True when the adapter knows this mentions the account (the engine also checks the own name). */
   mentionsMe?: boolean;
@@ -91,7 +105,10 @@ export type AdapterEvent =
   | { type: 'message.update'; conversationRemoteId: string; targetRemoteId?: string; targetLocalId?: string; change: MessageChange }
   /** Fires when the member list of a conversation is known in full (`replace`) or changes. */
   | { type: 'members'; conversationRemoteId: string; replace?: Participant[]; add?: Participant[]; remove?: string[]; rename?: { from: string; to: string } }
-  | { type: 'typing'; conversationRemoteId: string; senderId: string; active: boolean }
+  /** Fires when someone starts or stops writing; `senderName` is how to show them (room nick, display name). */
+  | { type: 'typing'; conversationRemoteId: string; senderId: string; senderName?: string; active: boolean }
+  /** Fires while an outgoing message's attachment uploads (XEP-0363 PUT, Matrix media upload), and once at the end. */
+  | { type: 'transfer'; localId: string; sent: number; total: number }
   | { type: 'presence'; senderId: string; away: boolean; status?: string }
   /** A user-visible notice that belongs to no conversation (server errors, MOTD lines go to the server conversation). */
   | { type: 'notice'; level: 'info' | 'warn' | 'error'; text: string };
@@ -101,7 +118,17 @@ export interface OutgoingMessage {
   conversation: { remoteId: string; kind: ConversationKind };
   kind: 'text' | 'action' | 'notice';
   body: string;
+  /** Remote id of the message this one answers (XEP-0461, m.in_reply_to, In-Reply-To, IRCv3 +draft/reply). */
   replyTo?: string;
+  /** A local file to upload and send with (or as) this message; the adapter reports progress as `transfer` events. */
+  attachment?: OutgoingAttachment;
+}
+
+export interface OutgoingAttachment {
+  path: string;
+  name: string;
+  size: number;
+  mime: string;
 }
 
 /** Resolves when the server accepted the message. */
@@ -183,6 +210,13 @@ export interface Adapter {
   retract?(remoteId: string, conversationRemoteId: string): Promise<void>;
   markRead?(conversationRemoteId: string, upToRemoteId: string): Promise<void>;
   setTyping?(conversationRemoteId: string, active: boolean): Promise<void>;
+  /**
+   * Called when the user becomes idle (terminal unfocused / no input for a while) or active again, so the adapter can
+   * tell the server to hold back unimportant traffic (XEP-0352 Client State Indication, Matrix presence).
+   */
+  setActive?(active: boolean): Promise<void>;
+  /** Refuses an invitation (a conversation with `invitedBy`). */
+  declineInvite?(remoteId: string): Promise<void>;
   /** Case-folds an address the way the network compares them (IRC CASEMAPPING, JID normalization). */
   normalize(address: string): string;
 }

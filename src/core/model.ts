@@ -94,6 +94,17 @@ export interface Conversation {
   ext?: Record<string, unknown>;
 }
 
+/** A file attached to a message: an upload link (XEP-0363/0066), a Matrix media event, a MIME attachment. */
+export interface Attachment {
+  /** Where to fetch it: `https:`, `mxc:`, `aesgcm:` (XEP-0454), or `cid:`/`file:` for a locally stored part. */
+  url: string;
+  name?: string;
+  size?: number;
+  mime?: string;
+  /** Set when the file itself is encrypted (aesgcm links, Matrix encrypted media); what decrypts it stays in ext. */
+  encrypted?: boolean;
+}
+
 export interface Reaction {
   key: string;
   senders: string[];
@@ -126,6 +137,9 @@ export interface Message {
   encryption: EncryptionInfo;
   mentionsMe: boolean;
   reactions: Reaction[];
+  attachments?: Attachment[];
+  /** Thread root this message belongs to (Matrix threads); shown as a reply with a thread marker. */
+  threadId?: string;
   ext?: Record<string, unknown>;
 }
 
