@@ -88,9 +88,14 @@ export interface IncomingMessage {
   ext?: Record<string, unknown>;
 }
 
+/**
+ * `by` names who made an edit or retraction. The engine applies an edit only when `by` is the original sender, and a
+ * retraction only from the original sender or when `moderated` (a room moderator, XEP-0425 / Matrix redaction by a
+ * power user, which the adapter has checked against the room's roles): spoofed corrections never change a message.
+ */
 export type MessageChange =
-  | { kind: 'edit'; body: string; spans?: Span[]; editedAt: number }
-  | { kind: 'retract'; by?: string }
+  | { kind: 'edit'; body: string; spans?: Span[]; editedAt: number; by?: string }
+  | { kind: 'retract'; by?: string; moderated?: boolean; reason?: string }
   | { kind: 'reaction'; senderId: string; key: string; add: boolean }
   | { kind: 'delivery'; state: DeliveryState; reason?: string };
 
