@@ -25,6 +25,23 @@ export type Action =
   | { type: 'typing'; conversationId: string; active: boolean }
   /** Ask the server for older history when the store has nothing older to page in. */
   | { type: 'load-older'; conversationId: string }
+  /**
+   * Answer a message: `messageId` is the local id of the target (the timeline selection); without it the engine picks
+   * the last message from someone else in the conversation.
+   */
+  | { type: 'reply'; conversationId: string; body: string; messageId?: string }
+  /** Correct an own message (default target: the user's own last message); a still-pending one is rewritten locally. */
+  | { type: 'edit'; conversationId: string; body: string; messageId?: string }
+  /** Toggle the own reaction `key` on a message (default target: the last message from someone else). */
+  | { type: 'react'; conversationId: string; key: string; messageId?: string }
+  /** Retract (delete for everyone) an own message (default target: the user's own last message). */
+  | { type: 'retract'; conversationId: string; messageId?: string }
+  /** Send a local file (path as typed; `~` is expanded and the file checked by the engine), with an optional caption. */
+  | { type: 'upload'; conversationId: string; path: string; body?: string }
+  /** Refuse the invitation into this conversation. */
+  | { type: 'decline'; conversationId: string }
+  /** The user became active (input, terminal focus) or idle (5 minutes without input, focus lost). */
+  | { type: 'activity'; active: boolean }
   /** A protocol command without a portable action (`/raw`, `/whois`): passed to the adapter as typed. */
   | { type: 'protocol'; accountId: string; name: string; args: string[]; conversationId?: string };
 

@@ -91,6 +91,10 @@ export interface Conversation {
   /** Whether the account is currently a member (joined a channel, in a room). */
   joined: boolean;
   encrypted: boolean;
+  /** Who invited the account here while the invitation is unanswered (`/join` accepts, `/decline` refuses). */
+  invitedBy?: string;
+  /** Space/group the conversation belongs to (Matrix space id, roster group). */
+  parentId?: string;
   ext?: Record<string, unknown>;
 }
 
@@ -140,6 +144,15 @@ export interface Message {
   attachments?: Attachment[];
   /** Thread root this message belongs to (Matrix threads); shown as a reply with a thread marker. */
   threadId?: string;
+  /** Who retracted it, when `retracted`: a moderator's removal carries `moderated` and maybe a reason. */
+  retraction?: { by?: string; moderated?: boolean; reason?: string };
+  /**
+   * The message `replyTo` names, as the engine found it when reading the page (by remote id or alt id); absent when
+   * that message is not stored here. Filled on read, never stored.
+   */
+  replyPreview?: { senderName: string; body: string; retracted?: boolean };
+  /** Progress of an own message's attachment upload while it is pending (from `transfer` events); never stored. */
+  transfer?: { sent: number; total: number };
   ext?: Record<string, unknown>;
 }
 
