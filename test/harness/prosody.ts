@@ -4,7 +4,9 @@
  * Everything lives in a fresh temp dir: the config (`prosody.cfg.lua`), the data dir, a self-signed certificate made
  * with the `openssl` CLI (CN=localhost, SAN DNS:localhost, DNS:muc.localhost, IP:127.0.0.1) that clients trust through
  * `ca_file`, and the server's log. The client ports (STARTTLS and direct TLS, XEP-0368) are random free loopback ports;
- * s2s, HTTP and the component port are off. Prosody runs in the foreground (`-F`), so the harness owns its PID.
+ * s2s and the component port are off. HTTP and HTTPS (the same certificate) listen on random loopback ports for
+ * HTTP File Upload (XEP-0363): the component `upload.localhost` runs `http_file_share`, and its URLs name `localhost`
+ * (`http_host`), so clients reach them on 127.0.0.1 and verify the certificate with the same `ca_file`. Prosody runs in the foreground (`-F`), so the harness owns its PID.
  *
  * Loaded modules: roster, saslauth, tls, disco, carbons, pep, mam, smacks, blocklist, bookmarks, ping, vcard4,
  * private, offline; plus a MUC component `muc.localhost` with muc_mam. New rooms stay locked until the creator
@@ -25,6 +27,8 @@ const CTL = '/usr/bin/prosodyctl';
 /** The XMPP domain of the test server and its MUC service. */
 export const XMPP_DOMAIN = 'localhost';
 export const MUC_DOMAIN = 'muc.localhost';
+/** The HTTP File Upload service (XEP-0363, Prosody's mod_http_file_share). */
+export const UPLOAD_DOMAIN = 'upload.localhost';
 
 export interface ProsodyServer {
   host: '127.0.0.1';
@@ -34,6 +38,10 @@ export interface ProsodyServer {
   port: number;
   /** Direct-TLS client port (XEP-0368). */
   tlsPort: number;
+  /** HTTP File Upload service JID and the loopback HTTP/HTTPS ports its URLs use. */
+  upload: typeof UPLOAD_DOMAIN;
+  httpPort: number;
+  httpsPort: number;
   /** PEM of the self-signed server certificate (trust it as the CA). */
   caFile: string;
   /** SHA-256 fingerprint of the server certificate, uppercase hex with colons. */
@@ -65,7 +73,7 @@ function makeCert(dir: string): { certFile: string; keyFile: string; fingerprint
 
 const lua = (s: string) => JSON.stringify(s);
 
-function config(o: { dir: string; port: number; tlsPort: number; certFile: string; keyFile: string }): string {
+function config(o: { dir: string; port: number; tlsPort: number; httpPort: number; httpsPort: number; uploadLimit: number; certFile: string; keyFile: string }): string {
   const modules = [
     'roster', 'saslauth', 'tls', 'disco', 'carbons', 'pep', 'mam', 'smacks', 'blocklist', 'bookmarks', 'ping',
     'vcard4', 'vcard_legacy', 'private', 'offline',
@@ -82,8 +90,11 @@ c2s_ports = { ${o.port} }
 c2s_direct_tls_ports = { ${o.tlsPort} }
 s2s_ports = { }
 component_ports = { }
-http_ports = { }
-https_ports = { }
+http_ports = { ${o.httpPort} }
+https_ports = { ${o.httpsPort} }
+http_interfaces = { "127.0.0.1" }
+https_interfaces = { "127.0.0.1" }
+https_ssl = { certificate = ${lua(o.certFile)}, key = ${lua(o.keyFile)} }
 log = { { levels = { min = "debug" }, to = "file", filename = ${lua(join(o.dir, 'prosody.log'))} } }
 authentication = "internal_hashed"
 storage = "internal"
@@ -106,6 +117,11 @@ Component ${lua(MUC_DOMAIN)} "muc"
   muc_log_by_default = true
   muc_log_all_rooms = true
   restrict_room_creation = false
+
+Component ${lua(UPLOAD_DOMAIN)} "http_file_share"
+  http_host = ${lua(XMPP_DOMAIN)}
+  http_file_share_size_limit = ${o.uploadLimit}
+  http_file_share_daily_quota = ${o.uploadLimit * 100}
 `;
 }
 
@@ -113,7 +129,7 @@ Component ${lua(MUC_DOMAIN)} "muc"
  * Starts Prosody on random loopback ports and resolves once both client ports accept connections. Rejects (with the
  * tail of the server's log) when it cannot start. `users` are registered before the server starts.
  */
-export async function startProsody(options?: { users?: Record<string, string> }): Promise<ProsodyServer> {
+export async function startProsody(options?: { users?: Record<string, string>; uploadLimit?: number }): Promise<ProsodyServer> {
   const missing = prosodyUnavailable();
   if (missing) throw new Error(`Prosody unavailable: ${missing}`);
   const dir = mkdtempSync(join(tmpdir(), 'natter-prosody-'));
@@ -121,9 +137,12 @@ export async function startProsody(options?: { users?: Record<string, string> })
   mkdirSync(join(dir, 'certs'), { mode: 0o700 });
   const port = await freePort();
   const tlsPort = await freePort();
+  const httpPort = await freePort();
+  const httpsPort = await freePort();
+  const uploadLimit = options?.uploadLimit ?? 10 * 1024 * 1024;
   const cert = makeCert(dir);
   const confFile = join(dir, 'prosody.cfg.lua');
-  writeFileSync(confFile, config({ dir, port, tlsPort, certFile: cert.certFile, keyFile: cert.keyFile }));
+  writeFileSync(confFile, config({ dir, port, tlsPort, httpPort, httpsPort, uploadLimit, certFile: cert.certFile, keyFile: cert.keyFile }));
   const outFile = join(dir, 'stdout.log');
   const logFile = join(dir, 'prosody.log');
 
@@ -133,7 +152,7 @@ export async function startProsody(options?: { users?: Record<string, string> })
   };
   for (const [user, password] of Object.entries(options?.users ?? {})) register(user, password);
 
-  const proc = new ServerProcess({ name: 'prosody', command: BINARY, args: ['--config', confFile, '-F'], cwd: dir, outFile, logFile, ports: [port, tlsPort] });
+  const proc = new ServerProcess({ name: 'prosody', command: BINARY, args: ['--config', confFile, '-F'], cwd: dir, outFile, logFile, ports: [port, tlsPort, httpPort, httpsPort] });
   await proc.start();
 
   const server: ProsodyServer = {
@@ -142,6 +161,9 @@ export async function startProsody(options?: { users?: Record<string, string> })
     muc: MUC_DOMAIN,
     port,
     tlsPort,
+    upload: UPLOAD_DOMAIN,
+    httpPort,
+    httpsPort,
     caFile: cert.certFile,
     fingerprint: cert.fingerprint,
     pid: proc.pid,
