@@ -11,7 +11,7 @@ export function xmppCapabilities(): Capabilities {
     typing: true,
     history: true,
     e2ee: false,
-    uploads: false,
+    uploads: true,
     presence: true,
     threads: false,
     messageIds: true,

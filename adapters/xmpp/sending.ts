@@ -7,6 +7,7 @@ import { SendRejected, type OutgoingMessage, type SendResult } from '../../src/c
 import { bareOf, normalizeJid, parseJid } from './jid.js';
 import { NS } from './ns.js';
 import type { Connection, XmppState } from './state.js';
+import { bodyWithUpload, oobElement, uploadAttachment } from './upload.js';
 import { xmlSafe } from './xml-text.js';
 
 function online(s: XmppState): Connection {
@@ -24,16 +25,20 @@ export async function sendMessage(s: XmppState, message: OutgoingMessage): Promi
   const conn = online(s);
   const target = parseJid(message.conversation.remoteId);
   if (!target) throw new SendRejected(`not an XMPP address: ${message.conversation.remoteId}`);
-  const body = xmlSafe(message.kind === 'action' ? `/me ${message.body}` : message.body);
   const id = message.localId;
   const room = message.conversation.kind === 'group' || message.conversation.kind === 'channel' ? s.rooms.get(bareOf(target)) : undefined;
   if (room && !room.joined) throw new SendRejected(`not in ${room.jid} yet`, { retryable: true });
+  // An attachment is uploaded first (XEP-0363, upload.ts); the message then carries its URL in the body and as OOB.
+  const upload = message.attachment ? await uploadAttachment(s, id, message.attachment) : undefined;
+  if (upload && (conn.closed || !conn.online)) throw new SendRejected('the connection was lost during the upload', { retryable: true });
+  const body = xmlSafe(bodyWithUpload(message.kind === 'action' ? `/me ${message.body}` : message.body, upload));
   const stanza = room
-    ? xml('message', { type: 'groupchat', to: room.jid, id }, xml('body', {}, body), xml('origin-id', { xmlns: NS.sid, id }))
+    ? xml('message', { type: 'groupchat', to: room.jid, id }, xml('body', {}, body), oobElement(upload), xml('origin-id', { xmlns: NS.sid, id }))
     : xml(
         'message',
         { type: 'chat', to: message.conversation.remoteId, id },
         xml('body', {}, body),
+        oobElement(upload),
         xml('origin-id', { xmlns: NS.sid, id }),
         // XEP-0085 §5.1: a message is sent in the active state.
         xml('active', { xmlns: NS.chatStates }),
