@@ -10,6 +10,7 @@ import { registerSecret } from '../../src/core/logger.js';
 import { xmppCapabilities } from './capabilities.js';
 import { runCommand } from './commands.js';
 import { connect, stopConnection } from './connection.js';
+import { setClientActive } from './csi.js';
 import { fetchHistory } from './history.js';
 import { normalizeJid } from './jid.js';
 import { readOptions } from './options.js';
@@ -77,6 +78,11 @@ export class XmppAdapter implements Adapter {
    */
   async setTyping(conversationRemoteId: string, active: boolean): Promise<void> {
     sendTyping(this.s, conversationRemoteId, active);
+  }
+
+  /** Client State Indication (XEP-0352, csi.ts): inactive while the user is idle; remembered across reconnects. */
+  async setActive(active: boolean): Promise<void> {
+    setClientActive(this.s, this.s.csi, active);
   }
 
   normalize(address: string): string {

@@ -4,7 +4,8 @@
  *
  * - transports: TCP + STARTTLS (RFC 6120 §5) or direct TLS (XEP-0368), both through {@link TrustedTlsSocket};
  * - TLS is mandatory: credentials are never sent before the stream is encrypted;
- * - SASL SCRAM-SHA-1 preferred, PLAIN only on the encrypted stream (RFC 6120 §6);
+ * - SASL SCRAM-SHA-256, then SCRAM-SHA-1, PLAIN only on the encrypted stream (RFC 6120 §6, sasl-mechanisms.ts);
+ * - both transports are registered: each attempt names its endpoint (`xmpp://` or `xmpps://`, srv.ts);
  * - resource binding with the configured prefix plus a random suffix, so two sessions of one account differ;
  * - stream management (XEP-0198): acks confirm sends; resumption is not used yet (each connection is new).
  * xmpp.js's own reconnect module is left out: the adapter reconnects with the core backoff.
@@ -27,6 +28,7 @@ import ConnectionTLS from '@xmpp/tls/lib/Connection.js';
 import xml from '@xmpp/xml';
 import SASLFactory from 'saslmechanisms';
 import type { XmppOptions } from './options.js';
+import { chooseMechanism, ScramSha256 } from './sasl-mechanisms.js';
 import { TrustedTlsSocket } from './tls-socket.js';
 
 const NS_TLS = 'urn:ietf:params:xml:ns:xmpp-tls';
@@ -45,7 +47,12 @@ export class NoTlsError extends Error {
   readonly code = 'NO_TLS';
 }
 
-export function createXmppClient(opts: XmppOptions, password: string): XmppClient {
+/** Observers of the negotiation: `mechanism` hears the SASL mechanism chosen for each login. */
+export interface ClientHooks {
+  mechanism?(name: string): void;
+}
+
+export function createXmppClient(opts: XmppOptions, password: string, hooks: ClientHooks = {}): XmppClient {
   const direct = opts.tls === 'direct';
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   const entity = new Client({
@@ -54,23 +61,21 @@ export function createXmppClient(opts: XmppOptions, password: string): XmppClien
     timeout: opts.connectTimeoutMs,
   });
 
-  if (direct) {
-    const Base = ConnectionTLS as unknown as new () => object;
-    class DirectTls extends Base {}
-    const parent = ConnectionTLS.prototype;
-    Object.assign(DirectTls.prototype, {
-      // The prototype's Socket is constructed without arguments: bind the account's trust options here.
-      Socket: class extends TrustedTlsSocket {
-        constructor() {
-          super(opts);
-        }
-      },
-      socketParameters: (service: string) => parent.socketParameters(service),
-    });
-    entity.transports.push(DirectTls);
-  } else {
-    entity.transports.push(ConnectionTCP);
-  }
+  const Base = ConnectionTLS as unknown as new () => object;
+  class DirectTls extends Base {}
+  const parent = ConnectionTLS.prototype;
+  Object.assign(DirectTls.prototype, {
+    // The prototype's Socket is constructed without arguments: bind the account's trust options here.
+    Socket: class extends TrustedTlsSocket {
+      constructor() {
+        super(opts);
+      }
+    },
+    socketParameters: (service: string) => parent.socketParameters(service),
+  });
+  // Both transports: each attempt's service URI (srv.ts) picks STARTTLS (`xmpp://`) or direct TLS (`xmpps://`).
+  entity.transports.push(DirectTls);
+  entity.transports.push(ConnectionTCP);
 
   const mw = middleware({ entity });
   const features = streamFeatures({ middleware: mw });
@@ -90,13 +95,14 @@ export function createXmppClient(opts: XmppOptions, password: string): XmppClien
   });
 
   const factory = new SASLFactory();
+  factory.use(ScramSha256);
   scramsha1(factory);
   plain(factory);
   sasl({ streamFeatures: features, saslFactory: factory }, async (done, mechanisms, _fast, e) => {
     // Never authenticate on a plain-text stream (the server offered no STARTTLS, or stripped it).
     if (!e.isSecure()) throw new NoTlsError('the server does not offer TLS; refusing to send the password in the clear');
-    const mechanism = mechanisms.includes('SCRAM-SHA-1') ? 'SCRAM-SHA-1' : mechanisms.includes('PLAIN') ? 'PLAIN' : undefined;
-    if (!mechanism) throw new Error(`no supported SASL mechanism (server offers ${mechanisms.join(', ') || 'none'})`);
+    const mechanism = chooseMechanism(mechanisms, e.isSecure());
+    hooks.mechanism?.(mechanism);
     await done({ username: opts.jid.local, password }, mechanism);
   });
 

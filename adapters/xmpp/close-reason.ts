@@ -21,6 +21,7 @@ export function describeClose(err: unknown): { state: ConnectionState; reason: s
     case 'CERT_UNTRUSTED':
     case 'CA_FILE':
     case 'NO_TLS':
+    case 'NO_SERVICE':
       return { state: 'error', reason: e.message ?? 'TLS failed' };
   }
   if (e.name === 'SASLError') {

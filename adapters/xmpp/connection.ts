@@ -9,7 +9,9 @@
 import xml, { type Element } from '@xmpp/xml';
 import { catchUp } from './catch-up.js';
 import { createXmppClient, type XmppClient } from './client.js';
+import { dialEndpoints } from './dial.js';
 import { describeClose } from './close-reason.js';
+import { csiOnline, NS_CSI } from './csi.js';
 import { dispatch } from './events/index.js';
 import { NS } from './ns.js';
 import { forgetRoomSessions, sendJoin } from './room-membership.js';
@@ -22,7 +24,7 @@ import { xmlSafe } from './xml-text.js';
  */
 function clientFor(s: XmppState): XmppClient {
   if (s.client) return s.client;
-  const client = createXmppClient(s.opts!, s.password);
+  const client = createXmppClient(s.opts!, s.password, { mechanism: (m) => s.log.info('login', { mechanism: m }) });
   const { entity, sm } = client;
   entity.on('stanza', (el: Element) => {
     const conn = s.conn;
@@ -33,18 +35,22 @@ function clientFor(s: XmppState): XmppClient {
   entity.on('error', (e: unknown) => {
     const conn = s.conn;
     s.log.debug('client error', e);
-    if (!conn || conn.closed || conn.client !== client) return;
+    if (!conn || conn.closed || conn.client !== client || conn.dialing) return;
     conn.error ??= e;
     // An error while negotiating (TLS refused, login refused, stream error) ends this attempt.
     if (!conn.online) destroySocket(client);
   });
   entity.on('disconnect', () => {
     const conn = s.conn;
-    if (conn && conn.client === client) onClose(s, conn);
+    // A socket that failed while dialing one of several endpoints: dialEndpoints tries the next.
+    if (conn && conn.client === client && !conn.dialing) onClose(s, conn);
   });
   // A new session (resource bound) fires 'online'; a resumed one only the stream management 'resumed'.
   entity.on('nonza', (el: Element) => {
-    if (el.is('features', 'http://etherx.jabber.org/streams')) s.smOffered = el.getChild('sm', 'urn:xmpp:sm:3') !== undefined;
+    if (el.is('features', 'http://etherx.jabber.org/streams')) {
+      s.smOffered = el.getChild('sm', 'urn:xmpp:sm:3') !== undefined;
+      s.csi.offered = el.getChild('csi', NS_CSI) !== undefined;
+    }
   });
   entity.on('online', () => {
     const conn = s.conn;
@@ -68,7 +74,10 @@ function clientFor(s: XmppState): XmppClient {
 export function connect(s: XmppState): void {
   const opts = s.opts!;
   s.reconnectTimer = undefined;
-  s.emitConnection('connecting', `connecting to ${opts.host}:${opts.port} (${opts.tls === 'direct' ? 'TLS' : 'STARTTLS'})`);
+  s.emitConnection(
+    'connecting',
+    opts.hostConfigured ? `connecting to ${opts.host}:${opts.port} (${opts.tls === 'direct' ? 'TLS' : 'STARTTLS'})` : `looking up the XMPP servers of ${opts.jid.domain}`,
+  );
   let client: XmppClient;
   try {
     client = clientFor(s);
@@ -86,8 +95,9 @@ export function connect(s: XmppState): void {
   }, opts.connectTimeoutMs * 2);
   const { entity } = client;
   // What xmpp.js's reconnect module does: a new socket and stream on the same entity (start() needs 'offline').
+  // Without a configured host the endpoints come from DNS SRV (srv.ts), tried in order until a socket connects.
   (async () => {
-    await entity.connect(entity.options.service);
+    await dialEndpoints(s, conn);
     await entity.open({ domain: entity.options.domain });
   })().catch((e: unknown) => {
     conn.error ??= e;
@@ -123,6 +133,7 @@ function onOnline(s: XmppState, conn: Connection, resumed: boolean): void {
     // XEP-0198 §5: the session (presence, carbons, rooms) survived; the server re-sent what we had not acked.
     s.log.info('stream resumed', { jid: s.session!.full });
     s.emitConnection('online');
+    csiOnline(s, s.csi, conn);
     return;
   }
   s.session!.full = entity.jid?.toString();
@@ -136,6 +147,7 @@ function onOnline(s: XmppState, conn: Connection, resumed: boolean): void {
     (e: unknown) => s.log.warn('carbons not enabled', e),
   );
   s.emitConnection('online');
+  csiOnline(s, s.csi, conn);
   for (const room of s.rooms.all()) sendJoin(s, room, conn);
   // Anything that arrived while no session was up is in the archive (also when resumption failed).
   void catchUp(s, conn);

@@ -20,6 +20,14 @@ export interface XmppOptions {
   fingerprint?: string;
   acceptInvalidCerts: boolean;
   connectTimeoutMs: number;
+  /** Whether `host` / `port` were configured; without a host the endpoints come from DNS SRV (srv.ts). */
+  hostConfigured: boolean;
+  portConfigured: boolean;
+  /**
+   * Test seam, not a user setting (the config schema does not pass it): `_dns_servers`, resolver addresses such as
+   * `127.0.0.1:5353` used instead of the system's for the SRV lookup, so tests can serve records from loopback.
+   */
+  dnsServers?: string[];
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
@@ -48,5 +56,8 @@ export function readOptions(config: Readonly<Record<string, unknown>>): XmppOpti
     fingerprint: normalizeFingerprint(str(config.tls_fingerprint)),
     acceptInvalidCerts: config.tls_danger_accept_invalid_certs === true,
     connectTimeoutMs: typeof config.connect_timeout_ms === 'number' ? config.connect_timeout_ms : 20_000,
+    hostConfigured: str(config.host) !== undefined,
+    portConfigured: typeof config.port === 'number' && config.port > 0,
+    ...(Array.isArray(config._dns_servers) ? { dnsServers: config._dns_servers.filter((v): v is string => typeof v === 'string') } : {}),
   };
 }

@@ -9,6 +9,7 @@ import { ReconnectBackoff } from '../../src/core/backoff.js';
 import { silentLogger, type Logger } from '../../src/core/logger.js';
 import type { ConnectionState } from '../../src/core/model.js';
 import type { XmppClient } from './client.js';
+import { newCsiState } from './csi.js';
 import type { Session } from './events/index.js';
 import { IqRequests } from './iq.js';
 import { MamQueries } from './mam.js';
@@ -26,6 +27,8 @@ export interface Connection {
   error?: unknown;
   /** Gives up on a negotiation that never completes. */
   timer?: ReturnType<typeof setTimeout>;
+  /** True while dial.ts tries endpoints: a failed socket then moves on to the next one instead of closing. */
+  dialing?: boolean;
 }
 
 /** Everything an XmppAdapter knows between calls; set up by start(), reset per connection by connection.ts. */
@@ -45,6 +48,8 @@ export class XmppState {
   reconnectTimer?: ReturnType<typeof setTimeout>;
   /** Rooms whose archive catch-up is running. */
   readonly roomCatchUps = new Set<string>();
+  /** Client State Indication (XEP-0352, csi.ts): the wanted state, kept across connections. */
+  readonly csi = newCsiState();
   /** Whether the last stream features offered stream management (XEP-0198). */
   smOffered = false;
   /** Chat state last sent per conversation (XEP-0085 §5.2: send a state only when it changes). */

@@ -9,7 +9,8 @@
  * (`http_host`), so clients reach them on 127.0.0.1 and verify the certificate with the same `ca_file`. Prosody runs in the foreground (`-F`), so the harness owns its PID.
  *
  * Loaded modules: roster, saslauth, tls, disco, carbons, pep, mam, smacks, blocklist, bookmarks, ping, vcard4,
- * private, offline; plus a MUC component `muc.localhost` with muc_mam. New rooms stay locked until the creator
+ * private, offline, csi, csi_simple (options: {@link ProsodyConfigOptions}); plus a MUC component `muc.localhost`
+ * with muc_mam. New rooms stay locked until the creator
  * submits the configuration (Prosody's default, XEP-0045 §10.1.2).
  *
  * Under `CI=true` a server that cannot start is an error (the caller's test fails); outside CI
@@ -73,11 +74,22 @@ function makeCert(dir: string): { certFile: string; keyFile: string; fingerprint
 
 const lua = (s: string) => JSON.stringify(s);
 
-function config(o: { dir: string; port: number; tlsPort: number; httpPort: number; httpsPort: number; uploadLimit: number; certFile: string; keyFile: string }): string {
+/** Options of {@link startProsody} that change the server's config. */
+export interface ProsodyConfigOptions {
+  /** `password_hash` of mod_auth_internal_hashed: SHA-1 (Prosody's default) offers SCRAM-SHA-1, SHA-256 SCRAM-SHA-256. */
+  passwordHash?: 'SHA-1' | 'SHA-256';
+  /** Modules left out of the default set, e.g. `bookmarks` for a server without XEP-0402 (XEP-0048 only). */
+  withoutModules?: string[];
+}
+
+function config(o: { dir: string; port: number; tlsPort: number; httpPort: number; httpsPort: number; uploadLimit: number; certFile: string; keyFile: string } & ProsodyConfigOptions): string {
   const modules = [
     'roster', 'saslauth', 'tls', 'disco', 'carbons', 'pep', 'mam', 'smacks', 'blocklist', 'bookmarks', 'ping',
     'vcard4', 'vcard_legacy', 'private', 'offline',
-  ];
+    // XEP-0352 Client State Indication: mod_csi takes the <active/>/<inactive/> nonzas, csi_simple holds back
+    // unimportant stanzas while inactive (and logs "Holding buffer" / "Flushing buffer" at debug level).
+    'csi', 'csi_simple',
+  ].filter((m) => !(o.withoutModules ?? []).includes(m));
   return `-- natter test server (test/harness/prosody.ts)
 pidfile = ${lua(join(o.dir, 'prosody.pid'))}
 data_path = ${lua(join(o.dir, 'data'))}
@@ -97,6 +109,7 @@ https_interfaces = { "127.0.0.1" }
 https_ssl = { certificate = ${lua(o.certFile)}, key = ${lua(o.keyFile)} }
 log = { { levels = { min = "debug" }, to = "file", filename = ${lua(join(o.dir, 'prosody.log'))} } }
 authentication = "internal_hashed"
+${o.passwordHash ? `password_hash = ${lua(o.passwordHash)}` : ''}
 storage = "internal"
 c2s_require_encryption = true
 allow_registration = false
@@ -129,7 +142,7 @@ Component ${lua(UPLOAD_DOMAIN)} "http_file_share"
  * Starts Prosody on random loopback ports and resolves once both client ports accept connections. Rejects (with the
  * tail of the server's log) when it cannot start. `users` are registered before the server starts.
  */
-export async function startProsody(options?: { users?: Record<string, string>; uploadLimit?: number }): Promise<ProsodyServer> {
+export async function startProsody(options?: { users?: Record<string, string>; uploadLimit?: number } & ProsodyConfigOptions): Promise<ProsodyServer> {
   const missing = prosodyUnavailable();
   if (missing) throw new Error(`Prosody unavailable: ${missing}`);
   const dir = mkdtempSync(join(tmpdir(), 'natter-prosody-'));
@@ -142,7 +155,7 @@ export async function startProsody(options?: { users?: Record<string, string>; u
   const uploadLimit = options?.uploadLimit ?? 10 * 1024 * 1024;
   const cert = makeCert(dir);
   const confFile = join(dir, 'prosody.cfg.lua');
-  writeFileSync(confFile, config({ dir, port, tlsPort, httpPort, httpsPort, uploadLimit, certFile: cert.certFile, keyFile: cert.keyFile }));
+  writeFileSync(confFile, config({ dir, port, tlsPort, httpPort, httpsPort, uploadLimit, certFile: cert.certFile, keyFile: cert.keyFile, passwordHash: options?.passwordHash, withoutModules: options?.withoutModules }));
   const outFile = join(dir, 'stdout.log');
   const logFile = join(dir, 'prosody.log');
 
