@@ -13,6 +13,7 @@ import type { IncomingMessage } from '../../../src/core/contract.js';
 import type { Element } from '@xmpp/xml';
 import { bareOf, parseJid } from '../jid.js';
 import { bodyOf, delayOf, originIdOf, stanzaIdBy } from '../stanza.js';
+import { attachmentsOf } from './attachments.js';
 import type { Session } from './types.js';
 
 export interface DirectOptions {
@@ -47,7 +48,8 @@ export function directMessage(s: Session, m: Element, o: DirectOptions = {}): In
     senderName: out ? s.own : viaRoom ? peerJid.resource : fromBare,
     direction: out ? 'out' : 'in',
     kind: action ? 'action' : 'text',
-    body: action ? raw.slice(4) : raw,
+    // File links (XEP-0066 OOB, XEP-0447/0385 metadata, bare upload URLs) become attachments (attachments.ts).
+    ...attachmentsOf(m, action ? raw.slice(4) : raw),
     ...(sentAt !== undefined ? { sentAt } : {}),
     ...(o.historical ? { historical: true } : {}),
     ...(m.attrs.id ? { ext: { xmppId: m.attrs.id } } : {}),

@@ -13,6 +13,7 @@ import { bareOf, parseJid } from '../jid.js';
 import type { Room } from '../rooms.js';
 import { bodyOf, delayOf, originIdOf, stanzaIdBy } from '../stanza.js';
 import { onChatState } from './chat-states.js';
+import { attachmentsOf } from './attachments.js';
 import type { Session } from './types.js';
 
 export function groupMessage(
@@ -40,7 +41,8 @@ export function groupMessage(
     direction: out ? 'out' : 'in',
     // Messages from the room itself (no nick) are service notices.
     kind: !nick ? 'notice' : action ? 'action' : 'text',
-    body: action ? raw.slice(4) : raw,
+    // File links (XEP-0066 OOB, XEP-0447/0385 metadata, bare upload URLs) become attachments (attachments.ts).
+    ...attachmentsOf(m, action ? raw.slice(4) : raw),
     ...(sentAt !== undefined ? { sentAt } : {}),
     ...(o.historical ? { historical: true } : {}),
     ...(out || !nick ? {} : { mentionsMe: mentions(raw, room.nick) }),
