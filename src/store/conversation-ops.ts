@@ -28,6 +28,9 @@ export function upsertConversation(ctx: StoreContext, input: ConversationInput, 
     joined: boolParam(input.joined),
     encrypted: boolParam(input.encrypted),
     ext: toJson(input.ext),
+    set_invited: input.invitedBy !== undefined ? 1 : 0,
+    invited_by: input.invitedBy ?? null,
+    parent_id: input.parentId ?? null,
     reopen: reopen ? 1 : 0,
   };
   const row = ctx.stmt(sql.upsertConversation).get(params) as unknown as ConversationRow;

@@ -34,9 +34,14 @@ export function insertMessage(ctx: StoreContext, m: NewMessage): InsertResult {
       m.mentionsMe ? 1 : 0,
       m.countsUnread ? 1 : 0,
       toJson(m.ext),
+      m.threadId ?? null,
+      m.attachments && m.attachments.length > 0 ? JSON.stringify(m.attachments) : null,
     );
     if (result.changes === 0) return { inserted: false, existing: conflicting(ctx, m) };
     const seq = Number(result.lastInsertRowid);
+    for (const alt of m.altIds ?? []) {
+      if (alt !== m.remoteId) ctx.stmt(sql.insertAltId).run(m.conversationId, alt, m.id);
+    }
     if (m.kind !== 'event') {
       ctx.stmt(sql.ftsInsert).run(seq, m.body, m.conversationId, `${m.senderId} ${m.senderName}`);
     }
@@ -63,6 +68,8 @@ export function insertMessage(ctx: StoreContext, m: NewMessage): InsertResult {
     if (m.spans !== undefined) message.spans = m.spans;
     if (m.replyTo !== undefined) message.replyTo = m.replyTo;
     if (m.delivery !== undefined) message.delivery = m.delivery;
+    if (m.threadId !== undefined) message.threadId = m.threadId;
+    if (m.attachments && m.attachments.length > 0) message.attachments = m.attachments;
     if (m.ext !== undefined) message.ext = m.ext;
     return { inserted: true, message };
   });
@@ -87,6 +94,24 @@ export function getMessage(ctx: StoreContext, id: string): Message | undefined {
 
 export function findByRemoteId(ctx: StoreContext, conversationId: string, remoteId: string): Message | undefined {
   const row = ctx.stmt(sql.messageByRemoteId).get(conversationId, remoteId) as MessageRow | undefined;
+  return row && withReactions(ctx, row);
+}
+
+export function findByAnyId(ctx: StoreContext, conversationId: string, id: string): Message | undefined {
+  const row = (ctx.stmt(sql.messageByRemoteId).get(conversationId, id) ?? ctx.stmt(sql.messageByAltId).get(conversationId, id)) as
+    | MessageRow
+    | undefined;
+  return row && withReactions(ctx, row);
+}
+
+export function addAltIds(ctx: StoreContext, messageId: string, conversationId: string, ids: string[]): void {
+  ctx.atomic(() => {
+    for (const id of ids) ctx.stmt(sql.insertAltId).run(conversationId, id, messageId);
+  });
+}
+
+export function lastMessage(ctx: StoreContext, conversationId: string, direction: 'in' | 'out'): Message | undefined {
+  const row = ctx.stmt(sql.lastByDirection).get(conversationId, direction) as MessageRow | undefined;
   return row && withReactions(ctx, row);
 }
 
@@ -123,6 +148,9 @@ export function updateMessage(ctx: StoreContext, id: string, patch: MessagePatch
     sent_at: patch.sentAt ?? null,
     edited_at: patch.editedAt ?? null,
     retracted: boolParam(patch.retracted),
+    retraction: patch.retraction ? JSON.stringify(patch.retraction) : null,
+    set_attachments: patch.attachments !== undefined ? 1 : 0,
+    attachments: patch.attachments && patch.attachments.length > 0 ? JSON.stringify(patch.attachments) : null,
     delivery: patch.delivery ?? null,
     set_failure: patch.failure !== undefined ? 1 : 0,
     failure: patch.failure ?? null,

@@ -7,6 +7,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { Logger } from '../core/logger.js';
 import { NatterError } from '../core/errors.js';
 import { up as initial } from './migrations/001-initial.js';
+import { up as richMessages } from './migrations/002-rich-messages.js';
 
 export interface Migration {
   /** The user_version the database has after this migration; versions are 1, 2, 3 … without gaps. */
@@ -16,7 +17,10 @@ export interface Migration {
 }
 
 /** All migrations this code knows, in order. Append only; never edit a released one. */
-export const migrations: readonly Migration[] = [{ version: 1, name: 'initial schema', up: initial }];
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'initial schema', up: initial },
+  { version: 2, name: 'alt ids, attachments, threads, retraction details, invitations', up: richMessages },
+];
 
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;

@@ -14,9 +14,10 @@ export const sql = {
   setAccountState: `UPDATE accounts SET state = ?, detail = ?, self = COALESCE(?, self) WHERE id = ?`,
   listAccounts: `SELECT id, protocol, self, state, detail FROM accounts ORDER BY ord`,
 
-  upsertConversation: `INSERT INTO conversations (id, account_id, key, remote_id, kind, title, topic, joined, encrypted, ext)
+  upsertConversation: `INSERT INTO conversations (id, account_id, key, remote_id, kind, title, topic, joined, encrypted, ext,
+      invited_by, parent_id)
     VALUES (:id, :account_id, :key, :remote_id, :kind, COALESCE(:title, :remote_id), :topic,
-            COALESCE(:joined, 0), COALESCE(:encrypted, 0), :ext)
+            COALESCE(:joined, 0), COALESCE(:encrypted, 0), :ext, :invited_by, :parent_id)
     ON CONFLICT (account_id, key) DO UPDATE SET
       remote_id = excluded.remote_id,
       kind = excluded.kind,
@@ -25,6 +26,8 @@ export const sql = {
       joined = COALESCE(:joined, joined),
       encrypted = COALESCE(:encrypted, encrypted),
       ext = CASE WHEN :ext IS NULL THEN ext ELSE json_patch(COALESCE(ext, '{}'), :ext) END,
+      invited_by = CASE WHEN :set_invited THEN :invited_by ELSE invited_by END,
+      parent_id = COALESCE(:parent_id, parent_id),
       closed = CASE WHEN :reopen THEN 0 ELSE closed END
     RETURNING *`,
   conversationById: `SELECT * FROM conversations WHERE id = ?`,
@@ -45,8 +48,9 @@ export const sql = {
 
   /** Run with run(): `changes` 0 means a dedup conflict, else `lastInsertRowid` is the seq (RETURNING halved ingest). */
   insertMessage: `INSERT INTO messages (id, account_id, conversation_id, remote_id, dedup_key, sender_id, sender_name,
-      direction, kind, body, spans, sent_at, received_at, reply_to, delivery, encryption, mentions_me, counts_unread, ext)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      direction, kind, body, spans, sent_at, received_at, reply_to, delivery, encryption, mentions_me, counts_unread, ext,
+      thread_id, attachments)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT DO NOTHING`,
   /** After an insert: activity time always, unread/mentions and reopening only for messages that count. */
   bumpConversation: `UPDATE conversations SET
@@ -57,6 +61,14 @@ export const sql = {
     WHERE id = ?`,
   messageById: `SELECT * FROM messages WHERE id = ?`,
   messageByRemoteId: `SELECT * FROM messages WHERE conversation_id = ? AND remote_id = ?`,
+  /** A message by one of its alt ids (message_alt_ids primary key), then its row by the unique id index. */
+  messageByAltId: `SELECT m.* FROM message_alt_ids a JOIN messages m ON m.id = a.message_id
+    WHERE a.conversation_id = ? AND a.alt_id = ?`,
+  insertAltId: `INSERT INTO message_alt_ids (conversation_id, alt_id, message_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+  /** Newest own / other chat message (messages_direction, read backwards; retracted and event rows are skipped). */
+  lastByDirection: `SELECT * FROM messages WHERE conversation_id = ? AND direction = ?
+      AND retracted = 0 AND kind IN ('text', 'action', 'notice')
+    ORDER BY sent_at DESC, seq DESC LIMIT 1`,
   messageByDedupKey: `SELECT * FROM messages WHERE conversation_id = ? AND dedup_key = ?`,
   outbox: `SELECT * FROM messages WHERE delivery = 'pending' AND direction = 'out' ORDER BY seq`,
   outboxForAccount: `SELECT * FROM messages WHERE delivery = 'pending' AND direction = 'out' AND account_id = ?
@@ -79,6 +91,8 @@ export const sql = {
       sent_at = COALESCE(:sent_at, sent_at),
       edited_at = COALESCE(:edited_at, edited_at),
       retracted = COALESCE(:retracted, retracted),
+      retraction = COALESCE(:retraction, retraction),
+      attachments = CASE WHEN :set_attachments THEN :attachments ELSE attachments END,
       delivery = COALESCE(:delivery, delivery),
       failure = CASE WHEN :set_failure THEN :failure ELSE failure END
     WHERE id = :id RETURNING *`,

@@ -3,6 +3,7 @@
  */
 import type {
   Account,
+  Attachment,
   Conversation,
   ConversationKind,
   ConnectionState,
@@ -41,6 +42,8 @@ export interface ConversationRow {
   joined: number;
   encrypted: number;
   ext: string | null;
+  invited_by: string | null;
+  parent_id: string | null;
 }
 
 export interface MessageRow {
@@ -67,6 +70,9 @@ export interface MessageRow {
   mentions_me: number;
   counts_unread: number;
   ext: string | null;
+  thread_id: string | null;
+  attachments: string | null;
+  retraction: string | null;
 }
 
 export interface MemberRow {
@@ -114,6 +120,8 @@ export function conversationFromRow(r: ConversationRow): Conversation {
     encrypted: r.encrypted !== 0,
   };
   if (r.topic !== null) c.topic = r.topic;
+  if (r.invited_by !== null) c.invitedBy = r.invited_by;
+  if (r.parent_id !== null) c.parentId = r.parent_id;
   if (r.ext !== null) c.ext = JSON.parse(r.ext) as Record<string, unknown>;
   return c;
 }
@@ -142,6 +150,9 @@ export function messageFromRow(r: MessageRow, reactions: Reaction[] = []): Messa
   if (r.edited_at !== null) m.editedAt = r.edited_at;
   if (r.delivery !== null) m.delivery = r.delivery as DeliveryState;
   if (r.failure !== null) m.failure = r.failure;
+  if (r.thread_id !== null) m.threadId = r.thread_id;
+  if (r.attachments !== null) m.attachments = JSON.parse(r.attachments) as Attachment[];
+  if (r.retraction !== null) m.retraction = JSON.parse(r.retraction) as NonNullable<Message['retraction']>;
   if (r.ext !== null) m.ext = JSON.parse(r.ext) as Record<string, unknown>;
   return m;
 }

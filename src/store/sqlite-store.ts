@@ -95,6 +95,18 @@ export class SqliteStore implements Store {
     return messageOps.findByRemoteId(this.ctx, conversationId, remoteId);
   }
 
+  findByAnyId(conversationId: string, id: string): Message | undefined {
+    return messageOps.findByAnyId(this.ctx, conversationId, id);
+  }
+
+  addAltIds(messageId: string, conversationId: string, ids: string[]): void {
+    messageOps.addAltIds(this.ctx, messageId, conversationId, ids);
+  }
+
+  lastMessage(conversationId: string, direction: 'in' | 'out'): Message | undefined {
+    return messageOps.lastMessage(this.ctx, conversationId, direction);
+  }
+
   outbox(accountId?: string): Message[] {
     return messageOps.outbox(this.ctx, accountId);
   }

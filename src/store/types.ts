@@ -6,6 +6,7 @@
 import type { KeyValue } from '../core/contract.js';
 import type {
   Account,
+  Attachment,
   Conversation,
   ConversationKind,
   DeliveryState,
@@ -29,6 +30,9 @@ export interface ConversationInput {
   topic?: string;
   joined?: boolean;
   encrypted?: boolean;
+  /** Who invited the account (an unanswered invitation); `null` clears it, undefined leaves it. */
+  invitedBy?: string | null;
+  parentId?: string;
   ext?: Record<string, unknown>;
 }
 
@@ -48,6 +52,11 @@ export interface NewMessage {
   sentAt: number;
   receivedAt: number;
   replyTo?: string;
+  /** Other ids peers may use for this message (stored in an indexed lookup table, see findByAnyId). */
+  altIds?: string[];
+  threadId?: string;
+  /** Incoming files, or the local file of an own pending upload (`file:` url) so it survives a restart. */
+  attachments?: Attachment[];
   delivery?: DeliveryState;
   encryption: EncryptionInfo;
   mentionsMe: boolean;
@@ -67,6 +76,10 @@ export interface MessagePatch {
   sentAt?: number;
   editedAt?: number;
   retracted?: boolean;
+  /** Who retracted it (with `retracted: true`). */
+  retraction?: { by?: string; moderated?: boolean; reason?: string };
+  /** Replaces the attachment list; `null` removes it (a retraction drops the files too). */
+  attachments?: Attachment[] | null;
   delivery?: DeliveryState;
   failure?: string | null;
 }
@@ -100,6 +113,15 @@ export interface Store {
   insertMessage(message: NewMessage): InsertResult;
   getMessage(id: string): Message | undefined;
   findByRemoteId(conversationId: string, remoteId: string): Message | undefined;
+  /** The message known in the conversation by this remote id or by one of its alt ids (both indexed lookups). */
+  findByAnyId(conversationId: string, id: string): Message | undefined;
+  /** Records more alt ids for a stored message (ids already taken in the conversation are left alone). */
+  addAltIds(messageId: string, conversationId: string, ids: string[]): void;
+  /**
+   * The newest text/action/notice message of the conversation sent (`out`) or received (`in`) that is not retracted:
+   * the default target of /edit and /delete (`out`) and of /reply and /react (`in`).
+   */
+  lastMessage(conversationId: string, direction: 'in' | 'out'): Message | undefined;
   /** Our own outgoing messages not yet confirmed (pending, in order of creation), across accounts or for one. */
   outbox(accountId?: string): Message[];
   /**

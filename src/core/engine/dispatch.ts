@@ -2,14 +2,13 @@
  * Runs actions (parsed slash commands, key bindings) against the engine. Each action either changes the store
  * directly (send queues into the outbox) or asks the account's adapter; results come back as plain data.
  */
-import { randomUUID } from 'node:crypto';
 import type { Action, ActionResult } from '../actions.js';
 import { CommandError } from '../errors.js';
 import type { Conversation } from '../model.js';
-import { sanitizeText } from '../sanitize.js';
 import type { Engine } from './engine.js';
 import { ingestMessage, upsertConversation } from './ingest.js';
 import { helpFor } from './help.js';
+import { decline, edit, queueOwn, react, reply, retract, upload } from './message-actions.js';
 
 const HISTORY_PAGE = 100;
 
@@ -32,30 +31,7 @@ function adapterOf(engine: Engine, accountId: string) {
 function queueMessage(engine: Engine, conv: Conversation, body: string, kind: 'text' | 'action' | 'notice', replyTo?: string): ActionResult {
   if (conv.kind === 'server') throw new CommandError('this is the server window: open a conversation to write (Ctrl-K, /join, /query)');
   if (body.trim() === '') return { ok: true };
-  const self = engine.selfOf(conv.accountId) ?? conv.accountId;
-  const now = engine.now();
-  engine.store.insertMessage({
-    id: randomUUID(),
-    accountId: conv.accountId,
-    conversationId: conv.id,
-    senderId: self,
-    senderName: self,
-    direction: 'out',
-    kind,
-    body: sanitizeText(body, { multiline: true }),
-    sentAt: now,
-    receivedAt: now,
-    replyTo,
-    delivery: 'pending',
-    encryption: { scheme: 'none' },
-    mentionsMe: false,
-    countsUnread: false,
-  });
-  engine.changes.timeline(conv.id);
-  void engine.outbox.flush(conv.accountId);
-  return engine.isOnline(conv.accountId)
-    ? { ok: true }
-    : { ok: true, info: `${conv.accountId} is offline: the message will be sent when it reconnects` };
+  return queueOwn(engine, conv, { body, kind, replyTo });
 }
 
 async function loadOlder(engine: Engine, conv: Conversation): Promise<ActionResult> {
@@ -100,7 +76,16 @@ export async function runAction(engine: Engine, action: Action): Promise<ActionR
       const adapter = adapterOf(engine, action.accountId);
       await adapter.join(action.address, action.password ? { password: action.password } : undefined);
       engine.drain();
-      const conv = engine.store.findConversation(action.accountId, adapter.normalize(action.address));
+      let conv = engine.store.findConversation(action.accountId, adapter.normalize(action.address));
+      if (conv?.invitedBy) {
+        // Joining is how an invitation is accepted: it is answered now.
+        conv = engine.store.upsertConversation(
+          { accountId: conv.accountId, remoteId: conv.remoteId, key: adapter.normalize(conv.remoteId), kind: conv.kind, invitedBy: null },
+          true,
+        );
+        engine.ingestDeps.conversationIds.clear();
+        engine.changes.conversation(conv.id);
+      }
       return conv ? { ok: true, conversationId: conv.id } : { ok: true, info: `joining ${action.address}…` };
     }
     case 'part': {
@@ -179,6 +164,21 @@ export async function runAction(engine: Engine, action: Action): Promise<ActionR
       if (conv && conv.kind !== 'server' && adapter?.capabilities.typing) await adapter.setTyping?.(conv.remoteId, action.active);
       return { ok: true };
     }
+    case 'reply':
+      return reply(engine, action);
+    case 'edit':
+      return edit(engine, action);
+    case 'react':
+      return react(engine, action);
+    case 'retract':
+      return retract(engine, action);
+    case 'upload':
+      return upload(engine, action);
+    case 'decline':
+      return decline(engine, action);
+    case 'activity':
+      engine.setActive(action.active);
+      return { ok: true };
     case 'load-older':
       return loadOlder(engine, conversationOf(engine, action.conversationId));
     case 'protocol': {

@@ -46,6 +46,10 @@ export class Engine implements EngineApi {
   readonly ingestDeps: IngestDeps;
   private stopped = false;
   private prepared = false;
+  /** Upload progress of own pending messages by local id (from `transfer` events); shown on their rows. */
+  private readonly transfers = new Map<string, { sent: number; total: number; conversationId: string }>();
+  /** Whether the user is active (input, focus); adapters hear of changes through setActive. */
+  private active = true;
 
   constructor(options: EngineOptions) {
     this.store = options.store;
@@ -62,6 +66,10 @@ export class Engine implements EngineApi {
       adapter: (id) => this.runtimes.get(id)?.adapter,
       isOnline: (id) => this.states.get(id) === 'online',
       selfName: (id) => this.selves.get(id),
+      settled: (localId) => {
+        const t = this.transfers.get(localId);
+        if (t && this.transfers.delete(localId)) this.changes.timeline(t.conversationId);
+      },
     });
     this.ingestDeps = {
       store: this.store,
@@ -74,6 +82,7 @@ export class Engine implements EngineApi {
       setSelf: (id, self) => (self ? this.selves.set(id, self) : this.selves.delete(id)),
       onOnline: (id) => this.onlineWaiters.add(id),
       onNotice: (level, text) => this.setStatus(level, text),
+      onTransfer: (accountId, localId, sent, total) => this.onTransfer(accountId, localId, sent, total),
       conversationIds: new Map(),
       closed: new Set(),
     };
@@ -201,8 +210,40 @@ export class Engine implements EngineApi {
         }
       }
     });
-    for (const id of this.onlineWaiters) void this.outbox.flush(id);
+    for (const id of this.onlineWaiters) {
+      void this.outbox.flush(id);
+      // A fresh connection starts out active; tell it if the user is idle.
+      if (!this.active) this.tellActive(id, false);
+    }
     this.onlineWaiters.clear();
+  }
+
+  private onTransfer(accountId: string, localId: string, sent: number, total: number): void {
+    const m = this.store.getMessage(localId);
+    if (!m || m.accountId !== accountId || m.direction !== 'out') return;
+    if (m.delivery !== 'pending') {
+      this.transfers.delete(localId);
+      return;
+    }
+    const clean = (n: number) => (Number.isFinite(n) && n > 0 ? n : 0);
+    this.transfers.set(localId, { sent: clean(sent), total: clean(total), conversationId: m.conversationId });
+    this.changes.timeline(m.conversationId);
+  }
+
+  /** The user became active or idle: every online adapter that cares is told once per change. */
+  setActive(active: boolean): void {
+    if (this.active === active) return;
+    this.active = active;
+    for (const id of this.runtimes.keys()) if (this.isOnline(id)) this.tellActive(id, active);
+  }
+
+  isActive(): boolean {
+    return this.active;
+  }
+
+  private tellActive(accountId: string, active: boolean): void {
+    const adapter = this.runtimes.get(accountId)?.adapter;
+    adapter?.setActive?.(active).catch((error: unknown) => this.log.warn('setActive failed', error));
   }
 
   setStatus(level: StatusMessage['level'], text: string): void {
@@ -234,7 +275,20 @@ export class Engine implements EngineApi {
     return this.store.getConversation(id);
   }
   messages(conversationId: string, options: { before?: PageCursor; after?: PageCursor; limit: number }): Message[] {
-    return this.store.messages(conversationId, options);
+    const page = this.store.messages(conversationId, options);
+    for (const m of page) {
+      if (m.replyTo !== undefined) {
+        // The quoted line above a reply: found by remote id or alt id (indexed), or absent when not stored here.
+        const target = this.store.findByAnyId(conversationId, m.replyTo);
+        if (target) {
+          m.replyPreview = { senderName: target.senderName, body: target.body };
+          if (target.retracted) m.replyPreview.retracted = true;
+        }
+      }
+      const t = this.transfers.get(m.id);
+      if (t) m.transfer = { sent: t.sent, total: t.total };
+    }
+    return page;
   }
   members(conversationId: string): Participant[] {
     return this.store.listMembers(conversationId);

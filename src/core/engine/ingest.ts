@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AdapterEvent, ConversationUpsert, IncomingMessage, MessageChange } from '../contract.js';
-import type { Conversation, Message, Participant } from '../model.js';
+import type { Attachment, Conversation, Message, Participant } from '../model.js';
 import { sanitizeSpans, sanitizeText } from '../sanitize.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../../store/types.js';
@@ -29,6 +29,8 @@ export interface IngestDeps {
   /** Called after an account reports it is online (to flush its outbox). */
   onOnline(accountId: string): void;
   onNotice(level: 'info' | 'warn' | 'error', text: string): void;
+  /** An upload of an own pending message progressed (`transfer` event). */
+  onTransfer?(accountId: string, localId: string, sent: number, total: number): void;
   /**
    * The last conversation upsert written, by account and case-folded address: a message repeating it (the hot path
    * of ingest) spares the store a write.
@@ -52,6 +54,8 @@ export function upsertConversation(deps: IngestDeps, accountId: string, c: Conve
       topic: line(c.topic),
       joined: c.joined,
       encrypted: c.encrypted,
+      invitedBy: c.invitedBy === null ? null : line(c.invitedBy),
+      parentId: c.parentId,
       ext: c.ext,
     },
     reopen,
@@ -61,7 +65,21 @@ export function upsertConversation(deps: IngestDeps, accountId: string, c: Conve
   return conv;
 }
 
-const said = (c: ConversationUpsert) => JSON.stringify([c.kind, c.title, c.topic, c.joined, c.encrypted, c.ext]);
+const said = (c: ConversationUpsert) =>
+  JSON.stringify([c.kind, c.title, c.topic, c.joined, c.encrypted, c.invitedBy, c.parentId, c.ext]);
+
+/** Attachment fields are remote text: the name and url are sanitized like a body line; a bad size is dropped. */
+function cleanAttachments(list: Attachment[] | undefined): Attachment[] | undefined {
+  if (!list || list.length === 0) return undefined;
+  return list.map((a) => {
+    const out: Attachment = { url: sanitizeText(a.url) };
+    if (a.name !== undefined) out.name = sanitizeText(a.name);
+    if (typeof a.size === 'number' && Number.isFinite(a.size) && a.size >= 0) out.size = a.size;
+    if (a.mime !== undefined) out.mime = sanitizeText(a.mime);
+    if (a.encrypted) out.encrypted = true;
+    return out;
+  });
+}
 
 /**
  * The id of a message's conversation. A known conversation is not written again when the message says nothing new
@@ -93,6 +111,8 @@ export function ingestMessage(deps: IngestDeps, accountId: string, m: IncomingMe
       (m.remoteId ? store.findByRemoteId(conv.id, m.remoteId) : undefined) ??
       store.findUnconfirmedOwn(conv.id, body, sentAt, ECHO_WINDOW_MS);
     if (own && own.conversationId === conv.id) {
+      const alt = (m.altIds ?? []).filter((x) => x !== (m.remoteId ?? own.remoteId));
+      if (alt.length > 0) store.addAltIds(own.id, conv.id, alt);
       if (own.delivery === 'pending' || own.delivery === 'failed' || !own.remoteId) {
         const updated = store.updateMessage(own.id, {
           remoteId: m.remoteId ?? own.remoteId,
@@ -129,6 +149,9 @@ export function ingestMessage(deps: IngestDeps, accountId: string, m: IncomingMe
     sentAt,
     receivedAt,
     replyTo: m.replyTo,
+    altIds: m.altIds?.filter((x) => x !== '' && x !== m.remoteId),
+    threadId: m.threadId,
+    attachments: cleanAttachments(m.attachments),
     delivery: m.direction === 'out' ? 'sent' : undefined,
     encryption: m.encryption ?? { scheme: 'none' },
     mentionsMe,
@@ -141,19 +164,44 @@ export function ingestMessage(deps: IngestDeps, accountId: string, m: IncomingMe
   return result.message;
 }
 
+/**
+ * Whether `by` (who an update says made it) may change `target`: the original sender, or (when the adapter names
+ * nobody) our own outgoing message reported back by our own server. A spoofed correction never changes a message.
+ */
+function madeBySender(deps: IngestDeps, target: Message, by: string | undefined): boolean {
+  if (by === undefined) return target.direction === 'out';
+  const fold = (x: string) => deps.normalize(target.accountId, sanitizeText(x));
+  return fold(by) === fold(target.senderId);
+}
+
 function applyChange(deps: IngestDeps, target: Message, change: MessageChange): void {
   const { store } = deps;
   switch (change.kind) {
     case 'edit':
+      if (target.retracted || !madeBySender(deps, target, change.by)) {
+        deps.log.info('ignored an edit not made by the sender', { id: target.id });
+        return;
+      }
       store.updateMessage(target.id, {
         body: sanitizeText(change.body, { multiline: true }),
         spans: change.spans ? sanitizeSpans(change.spans) : null,
         editedAt: change.editedAt,
       });
       break;
-    case 'retract':
-      store.updateMessage(target.id, { retracted: true, body: '', spans: null });
+    case 'retract': {
+      if (!change.moderated && !madeBySender(deps, target, change.by)) {
+        deps.log.info('ignored a retraction not made by the sender or a moderator', { id: target.id });
+        return;
+      }
+      const retraction: NonNullable<Message['retraction']> = {};
+      if (change.by !== undefined) retraction.by = sanitizeText(change.by);
+      if (change.moderated) retraction.moderated = true;
+      if (change.reason) retraction.reason = sanitizeText(change.reason);
+      // The text leaves the row and (through the FTS trigger on `retracted`) the search index; the row stays as a
+      // placeholder so replies and the timeline keep their place.
+      store.updateMessage(target.id, { retracted: true, body: '', spans: null, attachments: null, retraction });
       break;
+    }
     case 'reaction':
       store.setReaction(target.id, sanitizeText(change.senderId), sanitizeText(change.key), change.add);
       break;
@@ -213,7 +261,7 @@ export function applyEvent(deps: IngestDeps, accountId: string, event: AdapterEv
       if (!conv) return;
       const target =
         (event.targetLocalId ? store.getMessage(event.targetLocalId) : undefined) ??
-        (event.targetRemoteId ? store.findByRemoteId(conv.id, event.targetRemoteId) : undefined);
+        (event.targetRemoteId ? store.findByAnyId(conv.id, event.targetRemoteId) : undefined);
       if (target && target.conversationId === conv.id) applyChange(deps, target, event.change);
       return;
     }
@@ -234,10 +282,13 @@ export function applyEvent(deps: IngestDeps, accountId: string, event: AdapterEv
     case 'typing': {
       const conv = findConversation(deps, accountId, event.conversationRemoteId);
       if (!conv) return;
-      deps.typing.set(conv.id, sanitizeText(event.senderId), event.active);
+      deps.typing.set(conv.id, sanitizeText(event.senderName ?? event.senderId) || '?', event.active);
       changes.typing(conv.id);
       return;
     }
+    case 'transfer':
+      deps.onTransfer?.(accountId, event.localId, event.sent, event.total);
+      return;
     case 'presence':
       for (const id of store.setMemberAway(accountId, sanitizeText(event.senderId), event.away)) changes.members(id);
       return;

@@ -7,8 +7,9 @@
  *    server's answer is outstanding, the next start marks it failed as uncertain instead of sending it again
  *    (at most once), and a later echo or history replay of it still confirms it (see ingest.ts).
  */
+import { fileURLToPath } from 'node:url';
 import { SendRejected, SendUncertain } from '../contract.js';
-import type { Adapter, KeyValue } from '../contract.js';
+import type { Adapter, KeyValue, OutgoingAttachment, OutgoingMessage } from '../contract.js';
 import type { Logger } from '../logger.js';
 import type { Message } from '../model.js';
 import type { Store } from '../../store/types.js';
@@ -35,6 +36,16 @@ export interface OutboxDeps {
   adapter(accountId: string): Adapter | undefined;
   isOnline(accountId: string): boolean;
   selfName(accountId: string): string | undefined;
+  /** Called when a send settled either way (the engine forgets its upload progress). */
+  settled?(localId: string): void;
+}
+
+/** The local file of an own pending upload (persisted as a `file:` attachment), as the adapter takes it. */
+export function outgoingAttachment(m: Message): OutgoingAttachment | undefined {
+  const a = m.attachments?.find((x) => x.url.startsWith('file:'));
+  if (!a) return undefined;
+  const path = fileURLToPath(a.url);
+  return { path, name: a.name ?? path.split('/').pop() ?? 'file', size: a.size ?? 0, mime: a.mime ?? 'application/octet-stream' };
 }
 
 export class Outbox {
@@ -54,6 +65,11 @@ export class Outbox {
       }
     }
     kv.delete(INFLIGHT);
+  }
+
+  /** True while the message is handed to the adapter and its answer is outstanding (it must not change then). */
+  inFlight(m: Message): boolean {
+    return inflight(this.deps.store.kv(m.accountId)).includes(m.id);
   }
 
   /** Sends what is pending for the account, if it is online. Safe to call at any time, from anywhere. */
@@ -91,14 +107,18 @@ export class Outbox {
     }
     kv.set(INFLIGHT, JSON.stringify([...inflight(kv).filter((x) => x !== m.id), m.id]));
     const done = () => kv.set(INFLIGHT, JSON.stringify(inflight(kv).filter((x) => x !== m.id)));
+    const outgoing: OutgoingMessage = {
+      localId: m.id,
+      conversation: { remoteId: conv.remoteId, kind: conv.kind },
+      kind: m.kind === 'action' ? 'action' : m.kind === 'notice' ? 'notice' : 'text',
+      body: m.body,
+    };
+    if (m.replyTo !== undefined) outgoing.replyTo = m.replyTo;
+    const attachment = outgoingAttachment(m);
+    if (attachment) outgoing.attachment = attachment;
     try {
-      const result = await adapter.send({
-        localId: m.id,
-        conversation: { remoteId: conv.remoteId, kind: conv.kind },
-        kind: m.kind === 'action' ? 'action' : m.kind === 'notice' ? 'notice' : 'text',
-        body: m.body,
-        replyTo: m.replyTo,
-      });
+      const result = await adapter.send(outgoing);
+      this.deps.settled?.(m.id);
       const self = this.deps.selfName(m.accountId) ?? m.senderId;
       store.transaction(() => {
         // A receipt may have arrived before the send settled: delivery only moves forward.
@@ -117,6 +137,7 @@ export class Outbox {
       changes.timeline(m.conversationId);
       return 'next';
     } catch (error) {
+      this.deps.settled?.(m.id);
       if (error instanceof SendRejected && error.retryable) {
         done();
         log.info('send deferred', { id: m.id, reason: error.reason });

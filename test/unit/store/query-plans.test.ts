@@ -30,12 +30,26 @@ test('timeline pages use messages_page in index order', () => {
     [sql.pageAfter, ['c', 1, 2, 10]],
     [sql.pageBetween, ['c', 1, 2, 3, 4, 10]],
     [sql.oldest, ['c']],
-    [sql.countMessages, ['c']],
   ] as const) {
     const p = plan(dir, text, [...params]);
     assert.match(p, /messages_page/, p);
     noScan(p);
   }
+  // Any index on (conversation_id, …) counts a conversation without touching other rows.
+  const p = plan(dir, sql.countMessages, ['c']);
+  assert.match(p, /USING COVERING INDEX messages_(page|direction)/, p);
+  noScan(p);
+});
+
+test('alt ids and the default targets of /edit and /reply are indexed lookups', () => {
+  const { dir } = setup();
+  let p = plan(dir, sql.messageByAltId, ['c', 'x']);
+  assert.match(p, /SEARCH a USING PRIMARY KEY \(conversation_id=\? AND alt_id=\?\)/, p);
+  assert.match(p, /SEARCH m USING INDEX sqlite_autoindex_messages_1 \(id=\?\)/, p);
+  noScan(p);
+  p = plan(dir, sql.lastByDirection, ['c', 'out']);
+  assert.match(p, /USING INDEX messages_direction \(conversation_id=\? AND direction=\?\)/, p);
+  noScan(p);
 });
 
 test('dedup lookups, unread recount and outbox use their partial indexes', () => {
@@ -56,7 +70,7 @@ test('dedup lookups, unread recount and outbox use their partial indexes', () =>
     noScan(p);
   }
   p = plan(dir, sql.findUnconfirmedOwn, ['c', 'b', 1, 2]);
-  assert.match(p, /USING INDEX messages_(pending|page)/, p);
+  assert.match(p, /USING INDEX messages_(pending|page|direction)/, p);
   assert.doesNotMatch(p, /SCAN messages\b(?! USING)/, p);
 });
 
