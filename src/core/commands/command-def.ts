@@ -14,6 +14,10 @@ export interface CommandContext {
   /** The focused conversation's address on the network (`#natter`, `bob`), to recognise it when typed. */
   conversationRemoteId?: string;
   conversationKind?: ConversationKind;
+  /** The focused conversation is an unanswered invitation (`/join` accepts it, `/decline` refuses it). */
+  conversationInvited?: boolean;
+  /** The local id of the message selected in the timeline: the target of /reply, /edit, /react and /delete. */
+  selectedMessageId?: string;
   /** Ids of all configured accounts, for `-account <name>`, `/connect <account>` and validation. */
   accounts: string[];
 }

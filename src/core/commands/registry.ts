@@ -6,6 +6,9 @@ import type { HelpEntry } from '../actions.js';
 import type { CommandDef } from './command-def.js';
 import { close } from './close.js';
 import { connect } from './connect.js';
+import { decline } from './decline.js';
+import { deleteCommand } from './delete.js';
+import { edit } from './edit.js';
 import { disconnect } from './disconnect.js';
 import { helpCommand } from './help.js';
 import { join } from './join.js';
@@ -15,14 +18,20 @@ import { nick } from './nick.js';
 import { part } from './part.js';
 import { query } from './query.js';
 import { quit } from './quit.js';
+import { react } from './react.js';
+import { reply } from './reply.js';
 import { search } from './search.js';
 import { topic } from './topic.js';
+import { upload } from './upload.js';
 
 /** Every built-in command, in alphabetical order of name. */
 export const commands: readonly CommandDef[] = [
   close,
   connect,
+  decline,
+  deleteCommand,
   disconnect,
+  edit,
   helpCommand(findCommand),
   join,
   me,
@@ -31,8 +40,11 @@ export const commands: readonly CommandDef[] = [
   part,
   query,
   quit,
+  react,
+  reply,
   search,
   topic,
+  upload,
 ];
 
 const byName = new Map<string, CommandDef>();

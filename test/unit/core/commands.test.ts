@@ -26,6 +26,10 @@ const server: CommandContext = {
 /** Focused on an account with no conversation open (e.g. an empty account view). */
 const accountOnly: CommandContext = { accountId: 'libera', accounts };
 const nothing: CommandContext = { accounts };
+/** A message is selected in the timeline. */
+const selected: CommandContext = { ...chan, selectedMessageId: 'm7' };
+/** The focused channel is an unanswered invitation. */
+const invited: CommandContext = { ...chan, conversationInvited: true };
 const single: CommandContext = { accounts: ['libera'] };
 const empty: CommandContext = { accounts: [] };
 
@@ -174,6 +178,34 @@ const rows: Row[] = [
   ['/help whois', nothing, { error: 'no command /whois; /help lists commands' }],
   ['/help join part', nothing, { error: '/help takes one command name: /help [command]' }],
 
+  // message actions: the selected message is the target; without one the engine picks the default
+  ['/reply sure thing', chan, { type: 'reply', conversationId: 'c1', body: 'sure thing' }],
+  ['/reply  yes ', selected, { type: 'reply', conversationId: 'c1', body: 'yes ', messageId: 'm7' }],
+  ['/reply', chan, { error: '/reply needs text: /reply <text>' }],
+  ['/reply hi', server, { error: '/reply works in a channel or a direct conversation' }],
+  ['/reply hi', nothing, { error: 'no conversation is open: use /join or /query' }],
+  ['/edit fixed typo', chan, { type: 'edit', conversationId: 'c1', body: 'fixed typo' }],
+  ['/edit better', selected, { type: 'edit', conversationId: 'c1', body: 'better', messageId: 'm7' }],
+  ['/edit   ', chan, { error: '/edit needs the new text: /edit <text>' }],
+  ['/react 👍', chan, { type: 'react', conversationId: 'c1', key: '👍' }],
+  ['/react :thumbsup:', selected, { type: 'react', conversationId: 'c1', key: '👍', messageId: 'm7' }],
+  ['/react :TADA:', dm, { type: 'react', conversationId: 'd1', key: '🎉' }],
+  ['/react lol', chan, { type: 'react', conversationId: 'c1', key: 'lol' }],
+  ['/react :nosuchthing:', chan, { error: 'no emoji called :nosuchthing: — type the emoji itself, or e.g. :thumbsup: :heart: :joy: :tada:' }],
+  ['/react', chan, { error: '/react needs an emoji: /react <emoji or :shortcode:>' }],
+  ['/react 👍 ❤️', chan, { error: '/react takes one emoji: /react <emoji or :shortcode:>' }],
+  ['/delete', chan, { type: 'retract', conversationId: 'c1' }],
+  ['/retract', selected, { type: 'retract', conversationId: 'c1', messageId: 'm7' }],
+  ['/delete now', chan, { error: '/delete takes no arguments (select a message with Up first): /delete' }],
+  ['/delete', server, { error: '/delete works in a channel or a direct conversation' }],
+  ['/upload ~/My Photos/cat.png', chan, { type: 'upload', conversationId: 'c1', path: '~/My Photos/cat.png' }],
+  ['/upload', chan, { error: '/upload needs the path of a file: /upload <path>' }],
+  ['/upload x', server, { error: '/upload works in a channel or a direct conversation' }],
+  ['/decline', invited, { type: 'decline', conversationId: 'c1' }],
+  ['/decline', chan, { error: 'there is no invitation to decline here' }],
+  ['/decline', nothing, { error: '/decline works in a conversation you were invited to' }],
+  ['/join', invited, { type: 'join', accountId: 'libera', address: '#natter' }],
+
   // protocol pass-through
   ['/whois bob', chan, { type: 'protocol', accountId: 'libera', name: 'whois', args: ['bob'], conversationId: 'c1' }],
   ['/MODE #natter +o  bob', chan, { type: 'protocol', accountId: 'libera', name: 'mode', args: ['#natter', '+o', 'bob'], conversationId: 'c1' }],
@@ -231,7 +263,10 @@ describe('registry', () => {
     assert.deepEqual(commandNames(), [
       'close',
       'connect',
+      'decline',
+      'delete',
       'disconnect',
+      'edit',
       'help',
       'join',
       'me',
@@ -240,8 +275,11 @@ describe('registry', () => {
       'part',
       'query',
       'quit',
+      'react',
+      'reply',
       'search',
       'topic',
+      'upload',
     ]);
   });
 

@@ -34,8 +34,10 @@ const table: [input: string, tabs: number, expected: string[]][] = [
   ['/j', 2, ['/join |', '/join |']],
   ['/JO', 1, ['/join |']],
   ['/q', 3, ['/query |', '/quit |', '/query |']],
-  ['/', 3, ['/close |', '/connect |', '/disconnect |']],
-  ['/d| #natter', 1, ['/disconnect |#natter']],
+  ['/', 3, ['/close |', '/connect |', '/decline |']],
+  ['/d| #natter', 3, ['/decline |#natter', '/delete |#natter', '/disconnect |#natter']],
+  ['/re', 2, ['/react |', '/reply |']],
+  ['/up', 1, ['/upload |']],
   ['/zzz', 1, ['(none)']],
   // nicks at the start of the line get ": "
   ['b', 4, ['bob: |', 'Bea: |', 'bert: |', 'bob: |']],
