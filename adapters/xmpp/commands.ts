@@ -6,6 +6,7 @@ import xml from '@xmpp/xml';
 import { CommandError } from '../../src/core/errors.js';
 import { bareJid } from './jid.js';
 import { ROSTER_COMMANDS, rosterCommand } from './roster-commands.js';
+import { CALL_COMMANDS, runCallCommand } from './calls.js';
 import type { XmppState } from './state.js';
 import { xmlSafe } from './xml-text.js';
 
@@ -43,5 +44,7 @@ export async function runCommand(s: XmppState, name: string, args: string[], con
     }
     return;
   }
+  // `/reject-call`: decline a ringing call (XEP-0353, calls.ts).
+  if ((CALL_COMMANDS as readonly string[]).includes(lower)) return runCallCommand(s, conversationRemoteId);
   throw new CommandError(`/${name} is not available for XMPP accounts yet`);
 }

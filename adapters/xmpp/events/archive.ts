@@ -9,6 +9,7 @@ import { NS } from '../ns.js';
 import { delayOf } from '../stanza.js';
 import { directMessage } from './direct.js';
 import { groupMessage } from './group.js';
+import { jingleMessage } from './jingle-message.js';
 import type { Session } from './types.js';
 
 /** True when `m` was an archive result (taken or rejected). */
@@ -40,6 +41,12 @@ export function onArchiveResult(s: Session, m: Element): boolean {
   } else {
     const type = inner.attrs.type ?? 'normal';
     if (type === 'groupchat' || type === 'error') return true;
+    // Calls (XEP-0353) from the archive are history: they become lines, never ring.
+    const call = jingleMessage(s, inner, { ...(sentAt !== undefined ? { sentAt } : {}), historical: true });
+    if (call) {
+      if (call.line) q.messages.push(call.line);
+      return true;
+    }
     msg = directMessage(s, inner, o);
   }
   if (msg) q.messages.push(msg);

@@ -8,6 +8,7 @@ import { bareJid } from '../jid.js';
 import { NS } from '../ns.js';
 import { directMessage } from './direct.js';
 import { onReceipt } from './receipts.js';
+import { onJingleMessage } from './jingle-message.js';
 import type { Session } from './types.js';
 
 /** True when `m` was a carbon (handled or rejected), false when it is not one. */
@@ -24,6 +25,8 @@ export function onCarbon(s: Session, m: Element): boolean {
   if (!inner) return true;
   const type = inner.attrs.type ?? 'normal';
   if (type === 'groupchat' || type === 'error') return true;
+  // Another device of ours answered or declined a call (XEP-0353).
+  if (onJingleMessage(s, inner)) return true;
   if (wrapper.name === 'received') onReceipt(s, inner);
   const msg = directMessage(s, inner);
   if (!msg) return true;

@@ -11,6 +11,7 @@ import { onCarbon } from './carbons.js';
 import { directMessage } from './direct.js';
 import { onGroupchat } from './group.js';
 import { answerReceiptRequest, onReceipt } from './receipts.js';
+import { onJingleMessage } from './jingle-message.js';
 import type { Session } from './types.js';
 
 export function onMessage(s: Session, m: Element): void {
@@ -20,6 +21,8 @@ export function onMessage(s: Session, m: Element): void {
   if (onCarbon(s, m)) return;
   if (type === 'groupchat') return onGroupchat(s, m);
   if (type === 'headline') return;
+  // Call invitations and their outcome (XEP-0353) are lines of their own, never chat.
+  if (onJingleMessage(s, m)) return;
   onReceipt(s, m);
   const msg = directMessage(s, m);
   if (!msg) {
