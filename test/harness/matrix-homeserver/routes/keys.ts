@@ -1,0 +1,2 @@
+import type { Router } from '../http.js';
+export function keyRoutes(_r: Router): void {}

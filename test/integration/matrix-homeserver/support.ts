@@ -1,0 +1,71 @@
+/** A minimal client-server API caller for spec-level tests: JSON in, `{ status, body }` out. */
+import type { MatrixTestServer } from '../../harness/matrix-homeserver/index.js';
+
+export type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface Reply {
+  status: number;
+  body: Body;
+}
+
+export interface Api {
+  userId: string;
+  deviceId: string;
+  accessToken: string;
+  call(method: string, path: string, body?: unknown, query?: Record<string, string>): Promise<Reply>;
+  /** Like call(), but fails the test unless the status is 200. */
+  ok(method: string, path: string, body?: unknown, query?: Record<string, string>): Promise<Body>;
+}
+
+export async function request(
+  baseUrl: string,
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; raw?: string | Buffer; query?: Record<string, string>; contentType?: string } = {},
+): Promise<Reply> {
+  const url = new URL(path.startsWith('/_matrix') || path.startsWith('/.well-known') ? path : `/_matrix/client/v3${path}`, baseUrl);
+  for (const [k, v] of Object.entries(opts.query ?? {})) url.searchParams.set(k, v);
+  const headers: Record<string, string> = {};
+  if (opts.token) headers['authorization'] = `Bearer ${opts.token}`;
+  let payload: string | Buffer | undefined;
+  if (opts.raw !== undefined) {
+    payload = opts.raw;
+    headers['content-type'] = opts.contentType ?? 'application/json';
+  } else if (opts.body !== undefined) {
+    payload = JSON.stringify(opts.body);
+    headers['content-type'] = 'application/json';
+  }
+  const res = await fetch(url, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
+  const text = await res.text();
+  let body: Body;
+  try {
+    body = text ? (JSON.parse(text) as Body) : {};
+  } catch {
+    body = { raw: text };
+  }
+  return { status: res.status, body };
+}
+
+export async function account(server: MatrixTestServer, localpart: string, password = 'correct horse'): Promise<Api> {
+  const reg = await server.register(localpart, password);
+  const call = (method: string, path: string, body?: unknown, query?: Record<string, string>): Promise<Reply> =>
+    request(server.url, method, path, { token: reg.accessToken, body, ...(query ? { query } : {}) });
+  return {
+    ...reg,
+    call,
+    async ok(method, path, body, query) {
+      const r = await call(method, path, body, query);
+      if (r.status !== 200) throw new Error(`${method} ${path} → ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body;
+    },
+  };
+}
+
+let txn = 0;
+/** A fresh transaction id for PUT /send. */
+export function txnId(): string {
+  txn += 1;
+  return `t${Date.now()}.${txn}`;
+}
+
+export const enc = encodeURIComponent;
