@@ -9,6 +9,7 @@ import type { Protocol } from '../core/model.js';
 const loaders: Partial<Record<Protocol, () => Promise<() => Adapter>>> = {
   irc: async () => (await import('../../adapters/irc/index.js')).createIrcAdapter,
   xmpp: async () => (await import('../../adapters/xmpp/index.js')).createXmppAdapter,
+  matrix: async () => (await import('../../adapters/matrix/index.js')).createMatrixAdapter,
 };
 
 /** A factory building a fresh adapter for the protocol, or undefined when natter has none yet. */

@@ -1,0 +1,34 @@
+/**
+ * Backfill (spec §"GET /rooms/{roomId}/messages"): pages backwards from the newest event, or from the `end` token
+ * of the previous page. Encrypted events are decrypted; the handlers turn them into messages, which are collected
+ * and returned instead of emitted. Only messages come back: edits, reactions and redactions found on a page are not
+ * applied to it (events redacted already come without content and are skipped).
+ */
+import { Direction } from 'matrix-js-sdk';
+import type { HistoryPage, IncomingMessage } from '../../src/core/contract.js';
+import { encryptionOf, viewOf } from './event-view.js';
+import { dispatchTimeline } from './events/index.js';
+import type { Session } from './events/types.js';
+import type { MatrixState } from './state.js';
+
+export async function fetchHistory(s: MatrixState, roomId: string, before: string | undefined, limit: number): Promise<HistoryPage> {
+  const client = s.client;
+  if (!client || !s.session) throw new Error('not connected');
+  const page = await client.createMessagesRequest(roomId, before ?? null, Math.max(1, Math.min(limit, 200)), Direction.Backward);
+  const mapper = client.getEventMapper();
+  const messages: IncomingMessage[] = [];
+  const base = s.session;
+  const collect: Session = {
+    ...base,
+    emit: (e) => {
+      if (e.type === 'message') messages.push(e.message);
+    },
+  };
+  for (const raw of page.chunk) {
+    if (raw.unsigned?.redacted_because) continue;
+    const ev = mapper({ ...raw, room_id: roomId });
+    if (ev.isEncrypted()) await client.decryptEventIfNeeded(ev);
+    dispatchTimeline(collect, viewOf(ev, await encryptionOf(ev, client.getCrypto()), { historical: true }));
+  }
+  return { messages, ...(page.chunk.length > 0 && page.end ? { next: page.end } : {}) };
+}
