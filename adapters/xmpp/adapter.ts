@@ -14,6 +14,7 @@ import { setClientActive } from './csi.js';
 import { fetchHistory } from './history.js';
 import { normalizeJid } from './jid.js';
 import { readOptions } from './options.js';
+import { sendDisplayed, sendEdit, sendReaction, sendRetraction } from './rich-sending.js';
 import { joinAddress, leaveRoom } from './room-membership.js';
 import { sendMessage, sendTyping } from './sending.js';
 import { makeSession } from './session.js';
@@ -78,6 +79,26 @@ export class XmppAdapter implements Adapter {
    */
   async setTyping(conversationRemoteId: string, active: boolean): Promise<void> {
     sendTyping(this.s, conversationRemoteId, active);
+  }
+
+  /** Last Message Correction (XEP-0308) of our message `remoteId` (rich-sending.ts). */
+  async edit(remoteId: string, conversationRemoteId: string, body: string): Promise<void> {
+    await sendEdit(this.s, remoteId, conversationRemoteId, body);
+  }
+
+  /** Message Reactions (XEP-0444): sends our complete new set of reactions to message `remoteId`. */
+  async react(remoteId: string, conversationRemoteId: string, key: string, add: boolean): Promise<void> {
+    await sendReaction(this.s, remoteId, conversationRemoteId, key, add);
+  }
+
+  /** Message Retraction (XEP-0424); in a room, someone else's message is moderated (XEP-0425) if we may. */
+  async retract(remoteId: string, conversationRemoteId: string): Promise<void> {
+    await sendRetraction(this.s, remoteId, conversationRemoteId);
+  }
+
+  /** Chat Markers (XEP-0333): `displayed` for the newest markable message up to `upToRemoteId`. */
+  async markRead(conversationRemoteId: string, upToRemoteId: string): Promise<void> {
+    await sendDisplayed(this.s, conversationRemoteId, upToRemoteId);
   }
 
   /** Client State Indication (XEP-0352, csi.ts): inactive while the user is idle; remembered across reconnects. */

@@ -3,10 +3,11 @@ import type { Capabilities } from '../../src/core/contract.js';
 
 export function xmppCapabilities(): Capabilities {
   return {
-    edits: false,
-    reactions: false,
-    replies: false,
-    retraction: false,
+    // XEP-0308, XEP-0444, XEP-0461, XEP-0424/0425 (rich-sending.ts, events/rich.ts).
+    edits: true,
+    reactions: true,
+    replies: true,
+    retraction: true,
     receipts: true,
     typing: true,
     history: true,

@@ -39,6 +39,8 @@ async function pageForward(
       const res = await s.request(conn, mamQuery(q, o.room ? { ...at, to: o.room } : at));
       const fin = readFin(res);
       for (const m of q.messages) s.emit({ type: 'message', message: m });
+      // Changes after the messages they change (a correction in the same page as its original).
+      for (const u of q.updates) s.emit(u);
       const last = fin.last ?? q.lastId;
       if (last) {
         kv.set(o.key, last);

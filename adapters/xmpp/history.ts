@@ -30,6 +30,10 @@ export async function fetchHistory(s: XmppState, remoteId: string, before: strin
       const res = await s.request(conn, req);
       const fin = readFin(res);
       const messages: IncomingMessage[] = q.messages;
+      // The page has no place for changes to messages (corrections, reactions in the archive): they go out as events
+      // once the engine has stored the page (it does so as soon as this promise settles).
+      const updates = q.updates;
+      if (updates.length) setImmediate(() => updates.forEach((u) => s.emit(u)));
       return { messages, ...(fin.complete || !fin.first || messages.length === 0 ? {} : { next: fin.first }) };
     } finally {
       s.mam.close(q.id);

@@ -4,7 +4,7 @@
  * account for one-to-one history, the room for group chat): anything else is a forgery and is dropped.
  */
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from '../../src/core/contract.js';
+import type { AdapterEvent, IncomingMessage } from '../../src/core/contract.js';
 import xml, { type Element } from '@xmpp/xml';
 import { NS } from './ns.js';
 
@@ -15,6 +15,8 @@ export interface MamQuery {
   /** Set for a room archive. */
   room?: string;
   messages: IncomingMessage[];
+  /** Changes to earlier messages found in the results (corrections, reactions, retractions), in archive order. */
+  updates: AdapterEvent[];
   /** Archive id of the last result seen (paging forward). */
   lastId?: string;
   /** Live catch-up results notify like live messages; history pages do not. */
@@ -25,7 +27,7 @@ export class MamQueries {
   private readonly queries = new Map<string, MamQuery>();
 
   open(archive: string, options: { room?: string; historical: boolean }): MamQuery {
-    const q: MamQuery = { id: randomUUID(), archive, messages: [], historical: options.historical, ...(options.room ? { room: options.room } : {}) };
+    const q: MamQuery = { id: randomUUID(), archive, messages: [], updates: [], historical: options.historical, ...(options.room ? { room: options.room } : {}) };
     this.queries.set(q.id, q);
     return q;
   }

@@ -6,6 +6,7 @@ import xml from '@xmpp/xml';
 import { SendRejected, type OutgoingMessage, type SendResult } from '../../src/core/contract.js';
 import { bareOf, normalizeJid, parseJid } from './jid.js';
 import { NS } from './ns.js';
+import { decorateOutgoing, rememberSent } from './rich-sending.js';
 import type { Connection, XmppState } from './state.js';
 import { bodyWithUpload, oobElement, uploadAttachment } from './upload.js';
 import { xmlSafe } from './xml-text.js';
@@ -45,8 +46,11 @@ export async function sendMessage(s: XmppState, message: OutgoingMessage): Promi
         // XEP-0184 §5.1: ask for a receipt on every one-to-one message with a body.
         xml('request', { xmlns: NS.receipts }),
       );
+  // Reply with fallback quote (XEP-0461/0428) and chat markers request (XEP-0333): rich-sending.ts.
+  decorateOutgoing(s, message, stanza, room?.jid);
   s.typingSent.delete(normalizeJid(message.conversation.remoteId));
   const result = s.outgoing.track(id, room?.jid);
+  rememberSent(s, message, room?.jid, result);
   try {
     await conn.client.entity.send(stanza);
   } catch (e) {

@@ -15,6 +15,7 @@ import { IqRequests } from './iq.js';
 import { MamQueries } from './mam.js';
 import type { XmppOptions } from './options.js';
 import { OutgoingTracker } from './outgoing.js';
+import { RichState } from './rich-state.js';
 import { Rooms } from './rooms.js';
 
 export const IQ_TIMEOUT_MS = 30_000;
@@ -42,6 +43,8 @@ export class XmppState {
   readonly rooms = new Rooms();
   readonly outgoing = new OutgoingTracker();
   readonly mam = new MamQueries();
+  /** Ids, markers and reaction sets of the rich-messaging extensions (rich-state.ts). */
+  readonly rich = new RichState();
   readonly backoff = new ReconnectBackoff();
   session?: Session;
   stopping = false;

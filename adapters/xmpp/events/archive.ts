@@ -9,6 +9,7 @@ import { NS } from '../ns.js';
 import { delayOf } from '../stanza.js';
 import { directMessage } from './direct.js';
 import { groupMessage } from './group.js';
+import { directOrigin, groupOrigin, richUpdates } from './rich.js';
 import { jingleMessage } from './jingle-message.js';
 import type { Session } from './types.js';
 
@@ -37,6 +38,12 @@ export function onArchiveResult(s: Session, m: Element): boolean {
   let msg;
   if (q.room) {
     const room = s.rooms.get(q.room) ?? { jid: q.room, nick: '', joined: false, occupants: new Map() };
+    const origin = groupOrigin(s, room, inner, sentAt);
+    const ups = origin ? richUpdates(s, inner, origin) : undefined;
+    if (ups) {
+      q.updates.push(...ups);
+      return true;
+    }
     msg = groupMessage(s, room, inner, o);
   } else {
     const type = inner.attrs.type ?? 'normal';
@@ -45,6 +52,12 @@ export function onArchiveResult(s: Session, m: Element): boolean {
     const call = jingleMessage(s, inner, { ...(sentAt !== undefined ? { sentAt } : {}), historical: true });
     if (call) {
       if (call.line) q.messages.push(call.line);
+      return true;
+    }
+    const origin = directOrigin(s, inner, sentAt);
+    const ups = origin ? richUpdates(s, inner, origin) : undefined;
+    if (ups) {
+      q.updates.push(...ups);
       return true;
     }
     msg = directMessage(s, inner, o);

@@ -8,6 +8,7 @@ import { bareJid } from '../jid.js';
 import { NS } from '../ns.js';
 import { directMessage } from './direct.js';
 import { onReceipt } from './receipts.js';
+import { onRichCarbon } from './rich.js';
 import { onJingleMessage } from './jingle-message.js';
 import type { Session } from './types.js';
 
@@ -28,6 +29,7 @@ export function onCarbon(s: Session, m: Element): boolean {
   // Another device of ours answered or declined a call (XEP-0353).
   if (onJingleMessage(s, inner)) return true;
   if (wrapper.name === 'received') onReceipt(s, inner);
+  if (onRichCarbon(s, inner, wrapper.name === 'sent')) return true;
   const msg = directMessage(s, inner);
   if (!msg) return true;
   // A sent carbon must be from us and a received one to us; the other way round is nonsense from a broken server.

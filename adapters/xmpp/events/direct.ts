@@ -12,7 +12,8 @@
 import type { IncomingMessage } from '../../../src/core/contract.js';
 import type { Element } from '@xmpp/xml';
 import { bareOf, parseJid } from '../jid.js';
-import { bodyOf, delayOf, originIdOf, stanzaIdBy } from '../stanza.js';
+import { delayOf, originIdOf, stanzaIdBy } from '../stanza.js';
+import { bodyWithoutFallback, enrichMessage } from './replies.js';
 import { attachmentsOf } from './attachments.js';
 import type { Session } from './types.js';
 
@@ -23,7 +24,8 @@ export interface DirectOptions {
 }
 
 export function directMessage(s: Session, m: Element, o: DirectOptions = {}): IncomingMessage | undefined {
-  const raw = bodyOf(m);
+  // A reply's quote of the message it answers (XEP-0461 fallback) is not part of what the sender wrote.
+  const raw = bodyWithoutFallback(m);
   if (raw === undefined) return undefined;
   const from = parseJid(m.attrs.from);
   if (!from) return undefined;
@@ -40,7 +42,7 @@ export function directMessage(s: Session, m: Element, o: DirectOptions = {}): In
   const remoteId = o.archiveId ?? stanzaIdBy(m, s.own) ?? m.attrs.id ?? undefined;
   const sentAt = o.sentAt ?? delayOf(m);
   const localId = out ? (originIdOf(m) ?? m.attrs.id) : undefined;
-  return {
+  const msg: IncomingMessage = {
     conversation: { remoteId: conversationId, kind: 'direct', title: viaRoom ? peerJid.resource : peerBare },
     ...(remoteId ? { remoteId } : {}),
     ...(localId ? { localId } : {}),
@@ -54,4 +56,5 @@ export function directMessage(s: Session, m: Element, o: DirectOptions = {}): In
     ...(o.historical ? { historical: true } : {}),
     ...(m.attrs.id ? { ext: { xmppId: m.attrs.id } } : {}),
   };
+  return enrichMessage(s, m, msg, { conversation: conversationId, group: false, ...(out ? {} : { from: m.attrs.from }) });
 }

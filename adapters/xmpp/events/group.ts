@@ -13,6 +13,8 @@ import { bareOf, parseJid } from '../jid.js';
 import type { Room } from '../rooms.js';
 import { bodyOf, delayOf, originIdOf, stanzaIdBy } from '../stanza.js';
 import { onChatState } from './chat-states.js';
+import { bodyWithoutFallback, enrichMessage } from './replies.js';
+import { onRichGroup } from './rich.js';
 import { attachmentsOf } from './attachments.js';
 import type { Session } from './types.js';
 
@@ -22,7 +24,8 @@ export function groupMessage(
   m: Element,
   o: { archiveId?: string; sentAt?: number; historical?: boolean } = {},
 ): IncomingMessage | undefined {
-  const raw = bodyOf(m);
+  // A reply's quote of the message it answers (XEP-0461 fallback) is not part of what the sender wrote.
+  const raw = bodyWithoutFallback(m);
   if (raw === undefined) return undefined;
   const from = parseJid(m.attrs.from);
   if (!from || bareOf(from) !== room.jid) return undefined;
@@ -32,11 +35,13 @@ export function groupMessage(
   const remoteId = o.archiveId ?? stanzaIdBy(m, room.jid) ?? m.attrs.id ?? undefined;
   const sentAt = o.sentAt ?? delayOf(m);
   const localId = out ? (originIdOf(m) ?? m.attrs.id) : undefined;
-  return {
+  const msg: IncomingMessage = {
     conversation: { remoteId: room.jid, kind: 'group' },
     ...(remoteId ? { remoteId } : {}),
     ...(localId ? { localId } : {}),
-    senderId: nick ? `${room.jid}/${nick}` : room.jid,
+    // Our own messages carry the own bare JID, as the ones natter sends are stored (edits and retractions of them
+    // are checked against it, whichever device sent them).
+    senderId: out ? s.own : nick ? `${room.jid}/${nick}` : room.jid,
     senderName: nick || room.jid,
     direction: out ? 'out' : 'in',
     // Messages from the room itself (no nick) are service notices.
@@ -47,6 +52,7 @@ export function groupMessage(
     ...(o.historical ? { historical: true } : {}),
     ...(out || !nick ? {} : { mentionsMe: mentions(raw, room.nick) }),
   };
+  return enrichMessage(s, m, msg, { conversation: room.jid, group: true });
 }
 
 function mentions(body: string, nick: string): boolean {
@@ -68,6 +74,8 @@ export function onGroupchat(s: Session, m: Element): void {
     s.emit({ type: 'conversation', conversation: { remoteId: room.jid, kind: 'group', topic: subject.text() } });
     return;
   }
+  // Corrections, reactions, retractions, moderation and markers change earlier messages (events/rich.ts).
+  if (onRichGroup(s, room, m)) return;
   const delayed = delayOf(m) !== undefined;
   if (!delayed && from.resource && from.resource !== room.nick && bodyOf(m) === undefined) {
     onChatState(s, m, room.jid, from.resource);

@@ -11,6 +11,7 @@ import { onCarbon } from './carbons.js';
 import { directMessage } from './direct.js';
 import { onGroupchat } from './group.js';
 import { answerReceiptRequest, onReceipt } from './receipts.js';
+import { onRichDirect } from './rich.js';
 import { onJingleMessage } from './jingle-message.js';
 import type { Session } from './types.js';
 
@@ -24,6 +25,13 @@ export function onMessage(s: Session, m: Element): void {
   // Call invitations and their outcome (XEP-0353) are lines of their own, never chat.
   if (onJingleMessage(s, m)) return;
   onReceipt(s, m);
+  // Corrections, reactions, retractions and markers change earlier messages (events/rich.ts).
+  if (onRichDirect(s, m)) {
+    answerReceiptRequest(s, m);
+    const id = stanzaIdBy(m, s.own);
+    if (id) s.sawArchiveId(id);
+    return;
+  }
   const msg = directMessage(s, m);
   if (!msg) {
     // A message without body may still carry a chat state from the peer (XEP-0085 standalone notification).

@@ -2,11 +2,12 @@
  * What the stanza handlers see of the adapter: the account's identity, the state they read and update, and ways to
  * report events and answer stanzas. Kept small so the handlers can be driven by fixtures without a connection.
  */
-import type { AdapterEvent } from '../../../src/core/contract.js';
+import type { AdapterEvent, KeyValue } from '../../../src/core/contract.js';
 import type { Logger } from '../../../src/core/logger.js';
 import type { Element } from '@xmpp/xml';
 import type { MamQueries } from '../mam.js';
 import type { OutgoingTracker } from '../outgoing.js';
+import type { RichState } from '../rich-state.js';
 import type { Rooms } from '../rooms.js';
 
 export interface Session {
@@ -18,6 +19,12 @@ export interface Session {
   readonly outgoing: OutgoingTracker;
   readonly mam: MamQueries;
   readonly log: Logger;
+  /** The account's kv store (rich-messaging id maps and reaction sets, rich-state.ts). */
+  readonly kv: KeyValue;
+  /** Current time in ms (the context's clock). */
+  now(): number;
+  /** What corrections, replies, reactions and markers remember between stanzas. */
+  readonly rich: RichState;
   emit(event: AdapterEvent): void;
   /** Writes a stanza (fire and forget; failures are logged). */
   send(stanza: Element): void;

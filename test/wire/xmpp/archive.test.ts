@@ -35,7 +35,7 @@ test('forged archive results are dropped: wrong sender, unknown queryid, or a ro
   assert.deepEqual(f.ctx.ofType('message'), [], 'a result is never taken as a live message');
 });
 
-test('room archive results: sender is the occupant, our nick is out, the room archive id is the remote id', () => {
+test('room archive results: sender is the occupant (ours the own bare JID), our nick is out, the room archive id is the remote id', () => {
   const f = fixture();
   const r = f.session.rooms.add('room@muc.example.org', 'alice');
   r.joined = true;
@@ -45,6 +45,6 @@ test('room archive results: sender is the occupant, our nick is out, the room ar
   f.feed(result(r.jid, q.id, 'R3', `<message type="groupchat" from="elsewhere@muc.example.org/bob"><body>not this room</body></message>`));
   assert.deepEqual(q.messages.map((m) => [m.remoteId, m.senderId, m.direction, m.localId]), [
     ['R1', 'room@muc.example.org/bob', 'in', undefined],
-    ['R2', 'room@muc.example.org/alice', 'out', 'loc-1'],
+    ['R2', OWN, 'out', 'loc-1'],
   ]);
 });

@@ -14,6 +14,7 @@ test('live chat: the own server stanza-id is the remote id; delay gives the serv
   assert.deepEqual(m!.message, {
     conversation: { remoteId: 'bob@example.org', kind: 'direct', title: 'bob@example.org' },
     remoteId: 'arch-1',
+    altIds: ['m1'],
     senderId: 'bob@example.org',
     senderName: 'bob@example.org',
     direction: 'in',

@@ -7,6 +7,7 @@ import type { Element } from '@xmpp/xml';
 import { dispatch, type Session } from '../../../adapters/xmpp/events/index.js';
 import { MamQueries } from '../../../adapters/xmpp/mam.js';
 import { OutgoingTracker } from '../../../adapters/xmpp/outgoing.js';
+import { RichState } from '../../../adapters/xmpp/rich-state.js';
 import { Rooms } from '../../../adapters/xmpp/rooms.js';
 import { recordingContext, type RecordingContext } from '../../harness/irc-context.js';
 
@@ -43,6 +44,9 @@ export function fixture(): Fixture {
     outgoing: new OutgoingTracker(),
     mam: new MamQueries(),
     log: ctx.log,
+    kv: ctx.kv,
+    now: () => ctx.now(),
+    rich: new RichState(),
     emit: (e) => ctx.emit(e),
     send: (el: Element) => void sent.push(el.toString()),
     unlockRoom: (r) => void unlocked.push(r),
