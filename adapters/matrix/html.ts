@@ -44,6 +44,14 @@ const COLOR = /^#[0-9a-fA-F]{6}$/;
 /** `https://matrix.to/#/@user:server` (optionally with a query) names a user. */
 const PILL = /^https:\/\/matrix\.to\/#\/(@[^/?#]+)/;
 
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 function safeHref(href: string): string | undefined {
   return /^(https?:|mailto:)/i.test(href.trim()) ? href.trim() : undefined;
 }
@@ -180,9 +188,9 @@ export function htmlToSpans(html: string): Formatted {
       }
       case 'a': {
         const href = attrs.get('href') ?? '';
-        const pill = PILL.exec(href);
+        const pill = PILL.exec(safeDecode(href));
         if (pill) {
-          pills.push(decodeURIComponent(pill[1]!));
+          pills.push(pill[1]!);
           style.bold = true;
         } else {
           const safe = safeHref(href);
