@@ -1,4 +1,7 @@
-/** The top row: the conversation title (bold), an encryption marker, and the topic (already sanitized), truncated. */
+/**
+ * The top row: the conversation title (bold), an encryption marker, and the topic (already sanitized), truncated. An
+ * unanswered invitation says who sent it and how to answer instead of the topic.
+ */
 import { memo } from 'react';
 import { Box, Text } from 'ink';
 import type { Conversation } from '../core/model.js';
@@ -14,7 +17,11 @@ function HeaderView({ conversation, width }: { conversation: Conversation | unde
   }
   const title = conversation.title || conversation.remoteId;
   const lock = conversation.encrypted ? ' 🔒' : '';
-  const topic = conversation.topic ? ` — ${conversation.topic.replace(/\s+/g, ' ')}` : '';
+  const topic = conversation.invitedBy
+    ? ` — invited by ${conversation.invitedBy}: /join accepts, /decline refuses`
+    : conversation.topic
+      ? ` — ${conversation.topic.replace(/\s+/g, ' ')}`
+      : '';
   const head = truncate(`${title}${lock}`, width);
   return (
     <Box height={1} width={width}>

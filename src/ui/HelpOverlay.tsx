@@ -22,12 +22,15 @@ const scopeTitle: Record<KeyScope, string> = {
   chat: 'Conversation',
   composer: 'Composer',
   overlay: 'Overlays',
+  selection: 'Selected message (Up in an empty composer)',
+  picker: 'Reaction picker (+ on a selected message)',
+  confirm: 'Delete? (d on a selected message)',
 };
 
 /** All help rows: bindings grouped by scope, then commands. */
 export function helpLines(commands: readonly HelpEntry[]): HelpLine[] {
   const out: HelpLine[] = [];
-  for (const scope of ['global', 'chat', 'composer', 'overlay'] as const) {
+  for (const scope of ['global', 'chat', 'composer', 'selection', 'picker', 'confirm', 'overlay'] as const) {
     out.push({ key: `h:${scope}`, left: scopeTitle[scope], right: '', heading: true });
     keymap
       .filter((b) => b.scope === scope)

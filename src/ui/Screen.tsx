@@ -11,6 +11,8 @@ import { userMessageOf } from '../core/errors.js';
 import { parseInput } from '../core/commands/parse-input.js';
 import { completionSources } from './completion-sources.js';
 import { Composer, composerHeight } from './Composer.js';
+import { ComposeContext, type ComposeContextState } from './ComposeContext.js';
+import { quickReactions } from '../core/commands/shortcodes.js';
 import * as ed from './composer-state.js';
 import { useEngineContext } from './EngineContext.js';
 import { Header } from './Header.js';
@@ -30,6 +32,7 @@ import { Timeline } from './Timeline.js';
 import { useActionRunner } from './useActionRunner.js';
 import { useComposer } from './useComposer.js';
 import { useTypingNotice } from './useTypingNotice.js';
+import { useActivity } from './useActivity.js';
 import { useEngineAccounts } from './useEngineAccounts.js';
 import { useEngineConversation, useEngineConversations } from './useEngineConversations.js';
 import { useEngineMembers, useEngineStatus, useEngineTyping } from './useEngineStatus.js';
@@ -69,6 +72,12 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled }: 
   const [pendingJump, setPendingJump] = useState<Message | undefined>(undefined);
   const composer = useComposer(convId);
   useTypingNotice(engine, convId, composer.editor.text);
+  const activity = useActivity(engine);
+  // Timeline selection (Up in an empty composer) and what the user is doing with the selected message.
+  const [selection, setSelection] = useState<{ conv: string; id: string } | undefined>(undefined);
+  const [context, setContext] = useState<(ComposeContextState & { conv: string }) | undefined>(undefined);
+  const selectedMessageId = selection && selection.conv === convId ? selection.id : undefined;
+  const ctxState = context && context.conv === convId ? context : undefined;
 
   // Layout: everything derives from the window size on each render, so a resize simply re-lays out.
   const sidebarWidth = columns >= sidebarMinColumns ? sidebarWidthFull : 0;
@@ -76,7 +85,8 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled }: 
   const bodyHeight = Math.max(3, rows - 1);
   const composerMax = Math.max(1, Math.min(5, Math.floor(rows / 4)));
   const composerRows = composerHeight(composer.editor, mainWidth, prompt, composerMax);
-  const timelineHeight = Math.max(1, bodyHeight - 1 - composerRows);
+  const contextRows = ctxState ? 1 : 0;
+  const timelineHeight = Math.max(1, bodyHeight - 1 - composerRows - contextRows);
   const overlayRows = overlayBodyRows(timelineHeight);
 
   const select = useCallback((id: string | undefined) => {
@@ -102,6 +112,8 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled }: 
     expandEvents,
     display,
     onResult: actions.showResult,
+    selectedId: selectedMessageId,
+    self: convId ? engine.selfName(convId) : undefined,
   });
 
   // A search hit opens its conversation first; the jump happens once that conversation's window exists.
@@ -112,23 +124,54 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled }: 
     }
   }, [pendingJump, convId, timeline]);
 
+  const leaveSelection = (): void => setSelection(undefined);
+  const selectedMessage = (): Message | undefined => (selectedMessageId ? timeline.find(selectedMessageId) : undefined);
+  /** Starts answering the selected message: reply/edit go to the composer, react/delete ask first. */
+  const act = (kind: ComposeContextState['kind']): void => {
+    const m = selectedMessage();
+    if (!m || !convId) return;
+    if ((kind === 'edit' || kind === 'delete') && m.direction !== 'out') {
+      actions.notify('error', `you can only ${kind} your own messages`);
+      return;
+    }
+    if (m.retracted) {
+      actions.notify('error', 'that message was deleted');
+      return;
+    }
+    setContext({ kind, message: m, conv: convId });
+    if (kind === 'reply' || kind === 'edit') {
+      leaveSelection();
+      if (kind === 'edit') composer.edit(() => ({ text: m.body, cursor: m.body.length }));
+    }
+  };
+  const closeContext = (): void => setContext(undefined);
+
   const submit = (): void => {
     const text = composer.editor.text;
     if (text.trim() === '') return;
     let action: Action;
+    const mode = ctxState && (ctxState.kind === 'reply' || ctxState.kind === 'edit') ? ctxState : undefined;
     try {
-      action = parseInput(text, {
-        accountId: selected?.accountId ?? (accounts.length === 1 ? accounts[0]!.id : undefined),
-        conversationId: selected?.id,
-        conversationRemoteId: selected?.remoteId,
-        conversationKind: selected?.kind,
-        accounts: accounts.map((a) => a.id),
-      });
+      if (mode && convId && !text.startsWith('/')) {
+        action = { type: mode.kind, conversationId: convId, body: text, messageId: mode.message.id };
+      } else {
+        action = parseInput(text, {
+          accountId: selected?.accountId ?? (accounts.length === 1 ? accounts[0]!.id : undefined),
+          conversationId: selected?.id,
+          conversationRemoteId: selected?.remoteId,
+          conversationKind: selected?.kind,
+          conversationInvited: conversation?.invitedBy !== undefined,
+          selectedMessageId: selectedMessageId ?? mode?.message.id,
+          accounts: accounts.map((a) => a.id),
+        });
+      }
     } catch (e) {
       actions.notify('error', userMessageOf(e));
       return;
     }
     composer.submitted(text);
+    closeContext();
+    leaveSelection();
     actions.run(action);
   };
 
@@ -176,13 +219,74 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled }: 
     'overlay-page-up': () => overlays.move(-overlayRows),
     'overlay-page-down': () => overlays.move(overlayRows),
     'overlay-open': overlays.open,
+    'select-message': () => {
+      const m = convId ? timeline.selectNewest() : undefined;
+      if (m && convId) setSelection({ conv: convId, id: m.id });
+      else actions.notify('info', 'no message to select');
+    },
+    'select-older': () => {
+      const m = selectedMessageId ? timeline.step(selectedMessageId, -1) : undefined;
+      if (m && convId) setSelection({ conv: convId, id: m.id });
+    },
+    'select-newer': () => {
+      const m = selectedMessageId ? timeline.step(selectedMessageId, 1) : undefined;
+      if (m && convId) setSelection({ conv: convId, id: m.id });
+      else leaveSelection();
+    },
+    'select-leave': leaveSelection,
+    'select-reply': () => act('reply'),
+    'select-edit': () => act('edit'),
+    'select-delete': () => act('delete'),
+    'select-react': () => act('react'),
+    'compose-cancel': () => {
+      if (ctxState?.kind === 'edit') composer.clear();
+      closeContext();
+    },
+    'pick-reaction': (p) => {
+      const key = quickReactions[Number(p.name) - 1];
+      if (key && ctxState && convId) actions.run({ type: 'react', conversationId: convId, key, messageId: ctxState.message.id });
+      closeContext();
+      leaveSelection();
+    },
+    'pick-cancel': closeContext,
+    'confirm-yes': () => {
+      if (ctxState && convId) actions.run({ type: 'retract', conversationId: convId, messageId: ctxState.message.id });
+      closeContext();
+      leaveSelection();
+    },
+    'confirm-no': closeContext,
   };
 
   const route = (p: KeyPress): void => {
-    const binding = resolveBinding(p, { overlayOpen: overlays.isOpen, composerEmpty: composer.editor.text === '' });
+    if (p.name === 'focusin' || p.name === 'focusout') {
+      activity.focus(p.name === 'focusin');
+      return;
+    }
+    activity.input();
+    const composerEmpty = composer.editor.text === '';
+    const binding = resolveBinding(p, {
+      overlayOpen: overlays.isOpen,
+      composerEmpty,
+      selecting: selectedMessageId !== undefined && composerEmpty,
+      picking: ctxState?.kind === 'react',
+      confirming: ctxState?.kind === 'delete',
+    });
     if (binding) handlers[binding.command](p);
     else if (overlays.isOpen) overlays.input(p);
-    else if (p.text && !p.ctrl && !p.meta) composer.edit((s) => ed.insert(s, p.text));
+    else if (ctxState?.kind === 'delete') return;
+    else if (p.text && !p.ctrl && !p.meta) {
+      if (ctxState?.kind === 'react') {
+        // The picker gives way to the composer: ":" starts a :shortcode: for /react on the same message.
+        closeContext();
+        if (p.text === ':' && selectedMessageId) {
+          composer.edit(() => ({ text: '/react :', cursor: 8 }));
+          return;
+        }
+      }
+      // In a selection, a "/" starts a command aimed at the selected message; other text leaves the selection.
+      if (selectedMessageId && composerEmpty && !p.text.startsWith('/')) leaveSelection();
+      composer.edit((s) => ed.insert(s, p.text));
+    }
   };
   // Input callbacks always see this render's state.
   const routeRef = useRef(route);
@@ -267,6 +371,7 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled }: 
         <Box flexDirection="column" width={mainWidth} height={bodyHeight}>
           <Header conversation={conversation} width={mainWidth} />
           {centre}
+          {ctxState ? <ComposeContext state={ctxState} width={mainWidth} /> : null}
           <Composer editor={composer.editor} width={mainWidth} maxRows={composerMax} prompt={prompt} />
         </Box>
       </Box>

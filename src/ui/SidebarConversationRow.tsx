@@ -1,4 +1,7 @@
-/** A sidebar row: conversation title, mention badge (highlighted) and unread count; inverted when selected. */
+/**
+ * A sidebar row: conversation title, mention badge (highlighted) and unread count; inverted when selected. An
+ * unanswered invitation is marked with ✉ before the title.
+ */
 import { memo } from 'react';
 import { Text } from 'ink';
 import type { Conversation } from '../core/model.js';
@@ -13,7 +16,7 @@ function SidebarConversationRowView(props: { conversation: Conversation; width: 
   const name = fit(truncate(c.title || c.remoteId, nameWidth), nameWidth);
   return (
     <Text wrap="truncate-end" inverse={props.selected}>
-      <Text>{'  '}</Text>
+      {c.invitedBy ? <Text color="magenta">{fit('✉', 2)}</Text> : <Text>{'  '}</Text>}
       <Text bold={c.unread > 0} dimColor={!c.joined && c.kind !== 'direct' && !props.selected}>
         {name}
       </Text>

@@ -37,13 +37,40 @@ export type KeyCommand =
   | 'overlay-down'
   | 'overlay-page-up'
   | 'overlay-page-down'
-  | 'overlay-open';
+  | 'overlay-open'
+  | 'select-message'
+  | 'select-older'
+  | 'select-newer'
+  | 'select-leave'
+  | 'select-reply'
+  | 'select-edit'
+  | 'select-delete'
+  | 'select-react'
+  | 'compose-cancel'
+  | 'pick-reaction'
+  | 'pick-cancel'
+  | 'confirm-yes'
+  | 'confirm-no';
 
 /**
  * Where a binding applies: `global` always; `chat` and `composer` when no overlay is open (chat first); `overlay` only
- * while an overlay (switcher, help, search results) is open.
+ * while an overlay (switcher, help, search results) is open; `selection` while a message is selected in the timeline
+ * (before `chat`); `picker` while the reaction picker is open and `confirm` while a deletion waits for y/n (only
+ * `global` besides them).
  */
-export type KeyScope = 'global' | 'chat' | 'composer' | 'overlay';
+export type KeyScope = 'global' | 'chat' | 'composer' | 'overlay' | 'selection' | 'picker' | 'confirm';
+
+/** Where the UI's focus is, for {@link resolveBinding}. */
+export interface KeyState {
+  overlayOpen: boolean;
+  composerEmpty: boolean;
+  /** A message is selected in the timeline. */
+  selecting?: boolean;
+  /** The reaction picker is open. */
+  picking?: boolean;
+  /** A deletion waits for y/n. */
+  confirming?: boolean;
+}
 
 export interface Binding {
   command: KeyCommand;
@@ -81,8 +108,16 @@ export const keymap: readonly Binding[] = [
   { command: 'send', keys: ['return'], scope: 'composer', description: 'Send the message or run the /command' },
   { command: 'newline', keys: ['M-return', 'C-j'], scope: 'composer', description: 'Insert a line break' },
   { command: 'complete', keys: ['tab'], scope: 'composer', description: 'Complete nick, /command or #conversation' },
-  { command: 'history-prev', keys: ['up'], scope: 'composer', description: 'Line up; on the first line: older input' },
-  { command: 'history-next', keys: ['down'], scope: 'composer', description: 'Line down; on the last line: newer input' },
+  {
+    command: 'select-message',
+    keys: ['up'],
+    scope: 'chat',
+    whenComposerEmpty: true,
+    description: 'Select the newest message (composer empty)',
+  },
+  { command: 'history-prev', keys: ['up', 'C-up'], scope: 'composer', description: 'Line up; on the first line: older input' },
+  { command: 'history-next', keys: ['down', 'C-down'], scope: 'composer', description: 'Line down; on the last line: newer input' },
+  { command: 'compose-cancel', keys: ['escape'], scope: 'composer', description: 'Stop replying or editing' },
   { command: 'cursor-left', keys: ['left'], scope: 'composer', description: 'Cursor left' },
   { command: 'cursor-right', keys: ['right'], scope: 'composer', description: 'Cursor right' },
   { command: 'line-start', keys: ['C-a'], scope: 'composer', description: 'Start of line' },
@@ -97,6 +132,22 @@ export const keymap: readonly Binding[] = [
   { command: 'overlay-page-up', keys: ['pageup'], scope: 'overlay', description: 'Page up' },
   { command: 'overlay-page-down', keys: ['pagedown'], scope: 'overlay', description: 'Page down' },
   { command: 'overlay-open', keys: ['return'], scope: 'overlay', description: 'Open the selected entry' },
+  { command: 'select-older', keys: ['up', 'k'], scope: 'selection', description: 'Select the older message' },
+  { command: 'select-newer', keys: ['down', 'j'], scope: 'selection', description: 'Select the newer message' },
+  { command: 'select-leave', keys: ['escape'], scope: 'selection', description: 'Leave the selection' },
+  { command: 'select-reply', keys: ['r', 'return'], scope: 'selection', description: 'Reply to the selected message' },
+  { command: 'select-edit', keys: ['e'], scope: 'selection', description: 'Edit your selected message' },
+  { command: 'select-delete', keys: ['d', 'delete'], scope: 'selection', description: 'Delete your selected message (asks first)' },
+  { command: 'select-react', keys: ['+'], scope: 'selection', description: 'React to the selected message (picker)' },
+  {
+    command: 'pick-reaction',
+    keys: ['1', '2', '3', '4', '5', '6'],
+    scope: 'picker',
+    description: 'Pick that reaction (again: take it back)',
+  },
+  { command: 'pick-cancel', keys: ['escape'], scope: 'picker', description: 'Close the reaction picker' },
+  { command: 'confirm-yes', keys: ['y'], scope: 'confirm', description: 'Yes, delete it' },
+  { command: 'confirm-no', keys: ['n', 'escape'], scope: 'confirm', description: 'No, keep it' },
 ];
 
 interface Chord {
@@ -125,17 +176,25 @@ function matches(chord: Chord, press: KeyPress): boolean {
   return !chord.shift || press.shift;
 }
 
-const scopeOrder: Record<'overlay' | 'normal', KeyScope[]> = {
+const scopeOrder: Record<'overlay' | 'normal' | 'selection' | 'picker' | 'confirm', KeyScope[]> = {
   overlay: ['overlay', 'global'],
   normal: ['global', 'chat', 'composer'],
+  selection: ['global', 'selection', 'chat'],
+  picker: ['global', 'picker'],
+  confirm: ['global', 'confirm'],
 };
 
+function modeOf(state: KeyState): keyof typeof scopeOrder {
+  if (state.overlayOpen) return 'overlay';
+  if (state.confirming) return 'confirm';
+  if (state.picking) return 'picker';
+  if (state.selecting) return 'selection';
+  return 'normal';
+}
+
 /** The binding a press triggers, or undefined (then the press is text for the focused input). */
-export function resolveBinding(
-  press: KeyPress,
-  state: { overlayOpen: boolean; composerEmpty: boolean },
-): Binding | undefined {
-  for (const scope of scopeOrder[state.overlayOpen ? 'overlay' : 'normal']) {
+export function resolveBinding(press: KeyPress, state: KeyState): Binding | undefined {
+  for (const scope of scopeOrder[modeOf(state)]) {
     for (const b of keymap) {
       if (b.scope !== scope) continue;
       if (b.whenComposerEmpty && !state.composerEmpty) continue;
@@ -173,5 +232,6 @@ export function formatChord(chord: string): string {
 /** The keys of a binding for the help overlay; runs of digits collapse to `Alt-1…9`. */
 export function formatKeys(b: Binding): string {
   if (b.command === 'jump-conversation') return 'Alt-1…9';
+  if (b.command === 'pick-reaction') return '1…6';
   return b.keys.map(formatChord).join(', ');
 }

@@ -1,10 +1,13 @@
 /**
  * Turns one message into wrapped, styled lines for the timeline: `HH:mm <nick> body` with a hanging indent, `* nick
  * does` for actions, `-nick- text` for notices, dim event lines, and the delivery, edit, retraction and encryption
- * markers. Results are cached per (message id, editedAt, width and the few fields that change the look), so scrolling
- * and re-rendering never re-wrap a message that did not change.
+ * markers. Around the body: a dim quoted line above a reply ("↳ alice: first words…", with 🧵 for a thread), and below
+ * it attachments ("📎 name (1.2 MB) url"), upload progress and reactions ("👍 2  ❤️ 1", the user's own highlighted).
+ * Results are cached per (message id, editedAt, width and the few fields that change the look), so scrolling and
+ * re-rendering never re-wrap a message that did not change.
  */
-import type { Message, TrustLevel } from '../core/model.js';
+import type { Attachment, Message, TrustLevel } from '../core/model.js';
+import { sanitizeHref } from '../core/sanitize.js';
 import { nickColor, type UiSpan } from './styles.js';
 import { defaultDisplay, stamp, type DisplayOptions } from './time-format.js';
 import { truncate, textWidth, wrapSpans, type Line } from './wrap.js';
@@ -15,9 +18,16 @@ const maxNick = 16;
 /** Wrapped lines by cache key; the body is kept to check against, so a reused id with other text never hits. */
 const cache = new Map<string, { body: string; kind: string; lines: Line<UiSpan>[] }>();
 
-function cacheKey(m: Message, width: number, display: DisplayOptions): string {
-  const r = m.reactions.length ? m.reactions.map((x) => `${x.key}${x.senders.length}`).join(',') : '';
+function cacheKey(m: Message, width: number, display: DisplayOptions, self: string | undefined): string {
+  const r = m.reactions.length ? m.reactions.map((x) => `${x.key}${x.senders.length}${own(x.senders, self) ? '*' : ''}`).join(',') : '';
+  const p = m.replyPreview;
   return [
+    m.replyTo ?? '',
+    p ? `${p.senderName}\u0002${p.body}\u0002${p.retracted ? 1 : 0}` : '',
+    m.threadId ?? '',
+    m.attachments ? JSON.stringify(m.attachments) : '',
+    m.transfer ? `${m.transfer.sent}/${m.transfer.total}` : '',
+    m.retraction ? JSON.stringify(m.retraction) : '',
     m.id,
     m.editedAt ?? 0,
     width,
@@ -69,7 +79,9 @@ function bodyOf(m: Message): UiSpan[] {
     out.push({ text: '🔒 ', fg: m.encryption.error ? 'red' : trustColor(m.encryption.trust) });
   }
   if (m.retracted) {
-    out.push({ text: 'message deleted', dim: true, italic: true });
+    const r = m.retraction;
+    const text = r?.moderated ? `removed by a moderator${r.reason ? `: ${r.reason}` : ''}` : 'message deleted';
+    out.push({ text, dim: true, italic: true });
     return out;
   }
   const base: UiSpan[] = m.spans && m.spans.length > 0 ? m.spans : [{ text: m.body }];
@@ -86,12 +98,80 @@ function bodyOf(m: Message): UiSpan[] {
   return out;
 }
 
+const own = (senders: string[], self: string | undefined): boolean =>
+  self !== undefined && senders.some((s) => s.toLowerCase() === self.toLowerCase());
+
+/** Bytes in the units people read: `512 B`, `1.2 kB`, `1.2 MB`, `3.4 GB` (decimal, as file managers show them). */
+export function formatSize(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let v = bytes / 1000;
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
+}
+
+/** First words of a quoted message, on one line. */
+function firstWords(body: string): string {
+  return body.replace(/\s+/g, ' ').trim();
+}
+
+/** The dim line above a reply or thread message (truncated to one row by the caller). */
+function quoteOf(m: Message): UiSpan[] | undefined {
+  if (m.replyTo === undefined && m.threadId === undefined) return undefined;
+  const thread = m.threadId !== undefined ? '🧵 ' : '';
+  if (m.replyTo === undefined || (m.threadId !== undefined && m.replyTo === m.threadId && !m.replyPreview)) {
+    return [{ text: `${thread}in a thread`, dim: true }];
+  }
+  const p = m.replyPreview;
+  if (!p) return [{ text: `${thread}↳ a message not loaded`, dim: true, italic: true }];
+  const text = p.retracted ? 'message deleted' : firstWords(p.body);
+  return [
+    { text: `${thread}↳ `, dim: true },
+    { text: p.senderName, dim: true, bold: true },
+    { text: `: ${text}`, dim: true },
+  ];
+}
+
+/** "📎 name (1.2 MB) url": the url is a link span when its scheme is safe to hand to the terminal. */
+function attachmentLine(a: Attachment): UiSpan[] {
+  const name = a.name ?? a.url.split('/').pop() ?? 'file';
+  const line: UiSpan[] = [{ text: `📎 ${name}` }];
+  if (a.size !== undefined) line.push({ text: ` (${formatSize(a.size)})`, dim: true });
+  if (a.encrypted) line.push({ text: ' 🔒', dim: true });
+  if (!a.url.startsWith('file:')) {
+    const href = sanitizeHref(a.url);
+    line.push({ text: ' ' });
+    line.push(href ? { text: a.url, href, fg: 'blue' } : { text: a.url, dim: true });
+  }
+  return line;
+}
+
+/** Reactions on one line ("👍 2  ❤️ 1"); the user's own ones stand out. */
+function reactionsLine(m: Message, self: string | undefined): UiSpan[] {
+  const out: UiSpan[] = [];
+  m.reactions.forEach((r, i) => {
+    if (i > 0) out.push({ text: '  ' });
+    const text = `${r.key} ${r.senders.length}`;
+    out.push(own(r.senders, self) ? { text, fg: 'cyan', bold: true } : { text, dim: true });
+  });
+  return out;
+}
+
 /**
  * The wrapped lines of a message at `width` columns. Continuation lines are indented to the body column when the
  * prefix takes at most a third of the width (else they start at column 0 so narrow panes stay readable).
  */
-export function messageLines(m: Message, width: number, display: DisplayOptions = defaultDisplay): Line<UiSpan>[] {
-  const key = cacheKey(m, width, display);
+export function messageLines(
+  m: Message,
+  width: number,
+  display: DisplayOptions = defaultDisplay,
+  self?: string,
+): Line<UiSpan>[] {
+  const key = cacheKey(m, width, display, self);
   const hit = cache.get(key);
   if (hit && hit.body === m.body && hit.kind === m.kind) return hit.lines;
   const prefix = prefixOf(m, display).filter((x) => x.text !== '');
@@ -99,6 +179,12 @@ export function messageLines(m: Message, width: number, display: DisplayOptions 
   const indent = prefixW * 3 <= width ? prefixW : 0;
   const bodyW = Math.max(1, width - indent);
   const lines: Line<UiSpan>[] = [];
+  const quote = quoteOf(m);
+  if (quote) {
+    // One row, indented to the body column, never wrapped: the quote is a pointer, not the message.
+    const text = truncate(quote.map((q) => q.text).join(''), bodyW);
+    lines.push([...(indent > 0 ? [{ text: ' '.repeat(indent) }] : []), ...clip(quote, text)]);
+  }
   if (indent > 0) {
     const wrapped = wrapSpans(bodyOf(m), bodyW);
     wrapped.forEach((l, i) => lines.push(i === 0 ? [...prefix, ...l] : [{ text: ' '.repeat(indent) }, ...l]));
@@ -106,11 +192,17 @@ export function messageLines(m: Message, width: number, display: DisplayOptions 
     lines.push(...wrapSpans([...prefix, ...bodyOf(m)], Math.max(1, width)));
   }
   const extra: UiSpan[][] = [];
-  if (m.delivery === 'failed') extra.push([{ text: `✗ not sent: ${m.failure ?? 'unknown error'}`, fg: 'red' }]);
-  if (m.encryption.error) extra.push([{ text: `✗ could not decrypt: ${m.encryption.error}`, fg: 'red' }]);
-  if (m.reactions.length > 0) {
-    extra.push([{ text: m.reactions.map((r) => `${r.key} ${r.senders.length}`).join('  '), dim: true }]);
+  if (!m.retracted) {
+    for (const a of m.attachments ?? []) extra.push(attachmentLine(a));
+    if (m.delivery === 'pending' && m.attachments?.some((a) => a.url.startsWith('file:'))) {
+      const t = m.transfer;
+      const pct = t && t.total > 0 ? Math.min(100, Math.floor((t.sent / t.total) * 100)) : undefined;
+      extra.push([{ text: pct === undefined ? 'waiting to upload' : `uploading ${pct}%`, fg: 'yellow' }]);
+    }
   }
+  if (m.delivery === 'failed' && !m.retracted) extra.push([{ text: `✗ not sent: ${m.failure ?? 'unknown error'}`, fg: 'red' }]);
+  if (m.encryption.error) extra.push([{ text: `✗ could not decrypt: ${m.encryption.error}`, fg: 'red' }]);
+  if (m.reactions.length > 0) extra.push(reactionsLine(m, self));
   for (const e of extra) {
     for (const l of wrapSpans(e, bodyW)) lines.push(indent > 0 ? [{ text: ' '.repeat(indent) }, ...l] : l);
   }
@@ -119,7 +211,24 @@ export function messageLines(m: Message, width: number, display: DisplayOptions 
   return lines;
 }
 
+/** The spans of `quote` cut to `text` (the truncated join of their texts), styles kept. */
+function clip(quote: UiSpan[], text: string): UiSpan[] {
+  const out: UiSpan[] = [];
+  let rest = text;
+  for (const q of quote) {
+    if (rest === '') break;
+    if (rest.startsWith(q.text)) {
+      out.push(q);
+      rest = rest.slice(q.text.length);
+    } else {
+      out.push({ ...q, text: rest });
+      rest = '';
+    }
+  }
+  return out;
+}
+
 /** How many wrapped rows the message takes at `width` (cached with the lines). */
-export function messageHeight(m: Message, width: number, display: DisplayOptions = defaultDisplay): number {
-  return messageLines(m, width, display).length;
+export function messageHeight(m: Message, width: number, display: DisplayOptions = defaultDisplay, self?: string): number {
+  return messageLines(m, width, display, self).length;
 }

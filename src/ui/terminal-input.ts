@@ -7,6 +7,10 @@
  * Mouse reporting: xterm "SGR" extended mode (DECSET 1006) over normal tracking (DECSET 1000), see
  * https://invisible-island.net/xterm/ctlseqs/ctlseqs.html#h2-Mouse-Tracking — a report is `CSI < b ; x ; y M|m`;
  * buttons 64 and 65 (plus modifier bits 4/8/16) are the wheel up and down.
+ *
+ * Focus reporting (DECSET 1004, same document, "FocusIn/FocusOut"): the terminal sends `CSI I` when its window gains
+ * focus and `CSI O` when it loses it; they become `focusin` / `focusout` presses, which the UI turns into the
+ * engine's `activity` action (adapters then tell the server the client is inactive, e.g. XEP-0352).
  */
 import { PassThrough } from 'node:stream';
 import { synthetic, type KeyPress } from './key-press.js';
@@ -36,6 +40,8 @@ const sgrMouse = /\x1b\[<(\d+);(\d+);(\d+)([Mm])/g;
 // eslint-disable-next-line no-control-regex
 const f1 = /\x1bOP|\x1b\[11~|\x1b\[\[A|\x1b\[(?:1;1)?P/g;
 // eslint-disable-next-line no-control-regex
+const focus = /\x1b\[([IO])/g;
+// eslint-disable-next-line no-control-regex
 const partialMouse = /\x1b\[<[\d;]*$/;
 
 /**
@@ -64,6 +70,10 @@ export function splitInput(carry: string, chunk: string): { pass: string; presse
   });
   text = text.replace(f1, (_all, at: number) => {
     found.push({ at, press: synthetic('f1') });
+    return '';
+  });
+  text = text.replace(focus, (_all, which: string, at: number) => {
+    found.push({ at, press: synthetic(which === 'I' ? 'focusin' : 'focusout') });
     return '';
   });
   const presses = found.filter((f) => f.press).map((f) => f.press!);
@@ -119,7 +129,7 @@ export function filterTerminalInput(real: TtyInput): { stdin: NodeJS.ReadableStr
   };
 }
 
-/** Turns wheel reporting on (xterm DECSET 1000 + 1006). */
-export const mouseOn = '\x1b[?1000h\x1b[?1006h';
-/** Turns it off again (DECRST), restoring the terminal for the shell. */
-export const mouseOff = '\x1b[?1006l\x1b[?1000l';
+/** Turns wheel reporting (xterm DECSET 1000 + 1006) and focus reporting (DECSET 1004) on. */
+export const mouseOn = '\x1b[?1000h\x1b[?1006h\x1b[?1004h';
+/** Turns them off again (DECRST), restoring the terminal for the shell. */
+export const mouseOff = '\x1b[?1004l\x1b[?1006l\x1b[?1000l';

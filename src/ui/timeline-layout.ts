@@ -28,6 +28,15 @@ export interface LayoutOptions {
   /** The window starts at the first message of the conversation (so the first day gets its separator). */
   atOldest: boolean;
   display?: DisplayOptions;
+  /** Own name on the account, so the user's own reactions stand out. */
+  self?: string;
+  /** The message selected in the timeline (Up in an empty composer): its rows are drawn highlighted. */
+  selectedId?: string;
+}
+
+/** The rows of a selected message, inverted (new arrays: the cached lines stay as they are). */
+function highlighted(lines: Line<UiSpan>[]): Line<UiSpan>[] {
+  return lines.map((l) => (l.length === 0 ? [{ text: ' ', inverse: true }] : l.map((s) => ({ ...s, inverse: true, dim: false }))));
 }
 
 type Membership = 'join' | 'leave';
@@ -128,7 +137,8 @@ export function layoutTimeline(messages: readonly Message[], opts: LayoutOptions
       });
     } else {
       j = i + 1;
-      const body = messageLines(m, opts.width, display);
+      let body = messageLines(m, opts.width, display, opts.self);
+      if (m.id === opts.selectedId) body = highlighted(body);
       blocks.push({ key: m.id, ids: [m.id], firstSeq: m.seq, lastSeq: m.seq, lines: head.length ? [...head, ...body] : body });
     }
     i = j;

@@ -250,6 +250,69 @@ export class TimelineWindow {
     return { hitTop: false };
   }
 
+  /** The newest message that can be selected (not a join/part line), paging older ones in when the window has none. */
+  newestSelectable(): Message | undefined {
+    if (!this.atNewest || !this.following) this.loadNewest();
+    for (;;) {
+      for (let i = this.messages.length - 1; i >= 0; i--) if (selectable(this.messages[i]!)) return this.messages[i];
+      if (this.atOldest || this.prependOlder() === 0) return undefined;
+    }
+  }
+
+  /**
+   * The selectable message `delta` steps from `id` (negative is older), paging in older or newer messages at the
+   * window's edges; undefined past the oldest or newest stored message.
+   */
+  step(id: string, delta: -1 | 1): Message | undefined {
+    let i = this.messages.findIndex((m) => m.id === id);
+    if (i < 0) return undefined;
+    for (;;) {
+      i += delta;
+      if (i < 0) {
+        if (this.atOldest) return undefined;
+        const n = this.prependOlder();
+        if (n === 0) return undefined;
+        i += n;
+      } else if (i >= this.messages.length) {
+        if (this.atNewest || this.appendNewer() === 0) return undefined;
+      }
+      const m = this.messages[i]!;
+      if (selectable(m)) return m;
+    }
+  }
+
+  /** Scrolls just enough that the block holding message `id` is inside a viewport `height` rows tall. */
+  reveal(id: string, layout: LayoutFn, height: number): void {
+    const blocks = this.blocks(layout);
+    let start = 0;
+    let block: Block | undefined;
+    for (const b of blocks) {
+      if (b.ids.includes(id)) {
+        block = b;
+        break;
+      }
+      start += b.lines.length;
+    }
+    if (!block) return;
+    const end = start + block.lines.length;
+    const pos = this.pos(blocks);
+    const top = pos - height;
+    if (end > pos) {
+      this.following = false;
+      this.setPos(blocks, end);
+    } else if (start < top) {
+      this.following = false;
+      this.setPos(blocks, Math.min(start + height, totalLines(blocks)));
+    } else {
+      return;
+    }
+    if (this.atNewest && this.pos(blocks) >= totalLines(blocks)) {
+      this.following = true;
+      this.anchor = undefined;
+      this.newCount = 0;
+    }
+  }
+
   /**
    * Re-reads the window after the engine said this timeline changed. In follow mode the newest page is shown; when
    * scrolled up the same range is re-read (edits, deliveries) and newer arrivals only count towards the hint.
@@ -308,6 +371,11 @@ export class TimelineWindow {
     }
     return { lines, keys, lastVisibleSeq, following: this.following, newCount: this.newCount };
   }
+}
+
+/** Messages the timeline selection can stop on: everything but join/part/topic event lines. */
+export function selectable(m: Message): boolean {
+  return m.kind !== 'event';
 }
 
 function totalLines(blocks: readonly Block[]): number {

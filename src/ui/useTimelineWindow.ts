@@ -23,6 +23,12 @@ export interface TimelineControls {
   oldest(): void;
   newest(): void;
   jumpTo(message: Message): void;
+  /** Selection: the newest selectable message (scrolls to the bottom), or undefined when there is none. */
+  selectNewest(): Message | undefined;
+  /** Selection: the selectable message next to `id` (negative is older), scrolled into view; undefined at the ends. */
+  step(id: string, delta: -1 | 1): Message | undefined;
+  /** The message with this id if the window holds it (fresh from the last read). */
+  find(id: string): Message | undefined;
 }
 
 /** How long the view must rest at the bottom before the conversation is marked read. */
@@ -34,7 +40,15 @@ export function useTimelineWindow(
   conversationId: string | undefined,
   width: number,
   height: number,
-  options: { expandEvents: boolean; display: DisplayOptions; onResult?: (result: ActionResult) => void },
+  options: {
+    expandEvents: boolean;
+    display: DisplayOptions;
+    onResult?: (result: ActionResult) => void;
+    /** The selected message, drawn highlighted. */
+    selectedId?: string;
+    /** Own name on the account (own reactions stand out). */
+    self?: string;
+  },
 ): TimelineControls {
   const { engine } = useEngineContext();
   const conversation = useEngineConversation(conversationId);
@@ -69,10 +83,11 @@ export function useTimelineWindow(
   }
 
   const unreadAfterSeq = s.unreadAfterSeq;
-  const { expandEvents, display } = options;
+  const { expandEvents, display, selectedId, self } = options;
   const layout: LayoutFn = useMemo(
-    () => (msgs, atOldest) => layoutTimeline(msgs, { width, unreadAfterSeq, expandEvents, atOldest, display }),
-    [width, unreadAfterSeq, expandEvents, display],
+    () => (msgs, atOldest) =>
+      layoutTimeline(msgs, { width, unreadAfterSeq, expandEvents, atOldest, display, selectedId, self }),
+    [width, unreadAfterSeq, expandEvents, display, selectedId, self],
   );
   // The same view object until something moved (a scroll, a change of this timeline, a resize), so the memoized
   // Timeline skips rendering on keystrokes in the composer.
@@ -142,5 +157,22 @@ export function useTimelineWindow(
       win.jumpTo(message);
       rerender();
     },
+    selectNewest: () => {
+      const m = win?.newestSelectable();
+      rerender();
+      return m;
+    },
+    step: (id, delta) => {
+      if (!win) return undefined;
+      const m = win.step(id, delta);
+      // Reveal with the layout that will draw the new selection, so its highlighted rows are the ones in view.
+      if (m) {
+        win.reveal(m.id, (msgs, atOldest) =>
+          layoutTimeline(msgs, { width, unreadAfterSeq, expandEvents, atOldest, display, selectedId: m.id, self }), height);
+        rerender();
+      }
+      return m;
+    },
+    find: (id) => win?.messages.find((m) => m.id === id),
   };
 }

@@ -11,7 +11,14 @@ const press = (chord: string): KeyPress => {
 test('every chord of every binding resolves to that binding in its scope (no shadowing)', () => {
   for (const b of keymap) {
     for (const k of b.keys) {
-      const got = resolveBinding(press(k), { overlayOpen: b.scope === 'overlay', composerEmpty: true });
+      const got = resolveBinding(press(k), {
+        overlayOpen: b.scope === 'overlay',
+        // Composer keys act on text; bindings that ask for an empty composer get one.
+        composerEmpty: b.whenComposerEmpty === true || b.scope !== 'composer',
+        selecting: b.scope === 'selection',
+        picking: b.scope === 'picker',
+        confirming: b.scope === 'confirm',
+      });
       assert.equal(got?.command, b.command, `${k} in ${b.scope}`);
     }
   }
@@ -26,7 +33,27 @@ test('? opens help only when the composer is empty', () => {
 test('in an overlay, Up is the overlay\'s and Ctrl-Q still quits', () => {
   assert.equal(resolveBinding(press('up'), { overlayOpen: true, composerEmpty: true })?.command, 'overlay-up');
   assert.equal(resolveBinding(press('C-q'), { overlayOpen: true, composerEmpty: true })?.command, 'quit');
-  assert.equal(resolveBinding(press('up'), { overlayOpen: false, composerEmpty: true })?.command, 'history-prev');
+  assert.equal(resolveBinding(press('up'), { overlayOpen: false, composerEmpty: false })?.command, 'history-prev');
+});
+
+test('Up in an empty composer selects a message; in a selection Up/Down move, r e d + act, Esc leaves', () => {
+  const empty = { overlayOpen: false, composerEmpty: true };
+  assert.equal(resolveBinding(press('up'), empty)?.command, 'select-message');
+  assert.equal(resolveBinding(press('C-up'), empty)?.command, 'history-prev', 'input history stays on Ctrl-Up');
+  const sel = { ...empty, selecting: true };
+  const text = (t: string): KeyPress => ({ name: t, ctrl: false, meta: false, shift: false, text: t });
+  assert.equal(resolveBinding(press('up'), sel)?.command, 'select-older');
+  assert.equal(resolveBinding(press('down'), sel)?.command, 'select-newer');
+  assert.equal(resolveBinding(press('escape'), sel)?.command, 'select-leave');
+  assert.equal(resolveBinding(text('r'), sel)?.command, 'select-reply');
+  assert.equal(resolveBinding(text('e'), sel)?.command, 'select-edit');
+  assert.equal(resolveBinding(text('d'), sel)?.command, 'select-delete');
+  assert.equal(resolveBinding(text('+'), sel)?.command, 'select-react');
+  assert.equal(resolveBinding(text('x'), sel), undefined, 'other letters are text');
+  assert.equal(resolveBinding(press('pageup'), sel)?.command, 'page-up', 'the timeline still scrolls');
+  assert.equal(resolveBinding(text('3'), { ...sel, picking: true })?.command, 'pick-reaction');
+  assert.equal(resolveBinding(text('y'), { ...sel, confirming: true })?.command, 'confirm-yes');
+  assert.equal(resolveBinding(press('escape'), { ...empty, composerEmpty: false })?.command, 'compose-cancel');
 });
 
 test('chords print the way the help shows them', () => {
