@@ -95,7 +95,10 @@ export async function uploadAttachment(s: XmppState, localId: string, a: Outgoin
   }
   if (!service) throw new SendRejected('this server offers no file upload (XEP-0363 HTTP File Upload)');
   if (service.maxFileSize !== undefined && size > service.maxFileSize) {
-    throw new SendRejected(`${name} is too large to upload: ${formatBytes(size)}, the server takes at most ${formatBytes(service.maxFileSize)}`);
+    const [have, max] = [formatBytes(size), formatBytes(service.maxFileSize)];
+    // Just above the limit both round alike: then say the exact byte counts.
+    const words = have === max ? `${size} bytes, the server takes at most ${service.maxFileSize} bytes` : `${have}, the server takes at most ${max}`;
+    throw new SendRejected(`${name} is too large to upload: ${words}`);
   }
 
   let answer: Element;
