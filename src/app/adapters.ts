@@ -9,6 +9,7 @@ import type { Protocol } from '../core/model.js';
 const loaders: Partial<Record<Protocol, () => Promise<() => Adapter>>> = {
   irc: async () => (await import('../../adapters/irc/index.js')).createIrcAdapter,
   xmpp: async () => (await import('../../adapters/xmpp/index.js')).createXmppAdapter,
+  email: async () => (await import('../../adapters/email/index.js')).createEmailAdapter,
   matrix: async () => (await import('../../adapters/matrix/index.js')).createMatrixAdapter,
 };
 

@@ -1,0 +1,78 @@
+/**
+ * The email adapter: chat over IMAP/SMTP, compatible with Delta Chat. This class holds one account's state
+ * (state.ts) and maps the Adapter methods onto the modules that do the work: imap-connection.ts (connect, IDLE,
+ * reconnect, stop), sync.ts (UID-based INBOX sync), sending.ts (MIME, Autocrypt, SMTP), groups.ts, commands.ts.
+ * Inbound mail goes to events/*, one file per kind.
+ */
+import type { Adapter, AdapterContext, HistoryPage, OutgoingMessage, SendResult } from '../../src/core/contract.js';
+import { CommandError } from '../../src/core/errors.js';
+import { registerSecret } from '../../src/core/logger.js';
+import { normalizeAddress } from './address.js';
+import { Autocrypt } from './autocrypt.js';
+import { emailCapabilities } from './capabilities.js';
+import { runCommand } from './commands.js';
+import { connect, stopConnection } from './imap-connection.js';
+import { readOptions } from './options.js';
+import { sendChat, sendMessage } from './sending.js';
+import { EmailState } from './state.js';
+
+export class EmailAdapter implements Adapter {
+  readonly protocol = 'email' as const;
+  capabilities = emailCapabilities();
+
+  /** Shared with tests and tools in this adapter's directory; not part of the contract. */
+  readonly s = new EmailState();
+
+  async start(ctx: AdapterContext): Promise<void> {
+    const s = this.s;
+    s.ctx = ctx;
+    s.log = ctx.log.child('email');
+    s.opts = readOptions(ctx.config);
+    s.password = (await ctx.secret('password')) ?? '';
+    registerSecret(s.password);
+    s.ac = new Autocrypt(ctx.kv, s.opts.address, s.log);
+    s.stopping = false;
+    connect(s);
+  }
+
+  async stop(): Promise<void> {
+    await stopConnection(this.s);
+  }
+
+  /** Resolves with the Message-ID as remote id once the SMTP server accepted the message. */
+  async send(message: OutgoingMessage): Promise<SendResult> {
+    return sendMessage(this.s, message);
+  }
+
+  /** Opens a 1:1 chat with an address (nothing goes out until the first message). */
+  async join(address: string): Promise<void> {
+    const a = normalizeAddress(address);
+    if (/^(openpgp4fpr:|https:\/\/i\.delta\.chat\/)/i.test(address)) throw new CommandError('SecureJoin (Delta Chat invite links) is not supported by natter yet');
+    if (!/^[^@\s<>]+@[^@\s<>]+$/.test(a)) throw new CommandError(`not an email address: ${address}`);
+    this.s.emit({ type: 'conversation', conversation: { remoteId: a, kind: 'direct', title: a, joined: true } });
+  }
+
+  async leave(remoteId: string): Promise<void> {
+    this.s.emit({ type: 'conversation', conversation: { remoteId, kind: remoteId.includes('@') ? 'direct' : 'group', joined: false } });
+  }
+
+  /** Chat mail lives in INBOX and is read by the sync; there is no older server-side history to page. */
+  async history(): Promise<HistoryPage> {
+    return { messages: [] };
+  }
+
+  /** `/group <name> <address>…` (see commands.ts). */
+  async command(name: string, args: string[]): Promise<void> {
+    await runCommand(this.s, name, args);
+  }
+
+  /** An RFC 9078 reaction as Delta Chat sends it; `add: false` sends an empty reaction (withdrawn). */
+  async react(remoteId: string, conversationRemoteId: string, key: string, add: boolean): Promise<void> {
+    const kind = conversationRemoteId.includes('@') ? 'direct' : 'group';
+    await sendChat(this.s, { conversation: { remoteId: conversationRemoteId, kind }, body: add ? key : '', replyTo: remoteId, reaction: true });
+  }
+
+  normalize(address: string): string {
+    return normalizeAddress(address);
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Routes one parsed incoming mail to its handler (one file per kind): read receipts, reactions, group messages,
+ * 1:1 messages. Mail that is not chat (no Chat-Version, not a reply to a chat message, not from a known contact when
+ * that option is on) is left alone.
+ */
+import { KV_CONTACT, type EmailState } from '../state.js';
+import type { InboundMail } from '../mime-in.js';
+import { directConversation, onChatMessage } from './chat-message.js';
+import { groupConversation } from './group.js';
+import { onReaction } from './reaction.js';
+import { onReceipt } from './receipt.js';
+import type { Inbound } from './types.js';
+
+export type { Inbound } from './types.js';
+
+/** Whether the mail is chat: Chat-Version, a reply to a known chat message, or (option) from a known contact. */
+export function isChat(s: EmailState, mail: InboundMail): boolean {
+  if (mail.header('chat-version') !== undefined) return true;
+  if ([mail.inReplyTo, ...mail.references].some((id) => s.conversationOf(id) !== undefined)) return true;
+  return s.opts!.classicFromContacts && mail.from !== undefined && s.kv.get(KV_CONTACT + mail.from.address) !== undefined;
+}
+
+export function dispatchMail(s: EmailState, mail: InboundMail, receivedAt?: number): void {
+  const from = mail.from;
+  if (!from || !isChat(s, mail)) {
+    s.log.debug('not chat mail, left alone', { id: mail.messageId });
+    return;
+  }
+  const direction = from.address === s.opts!.address ? 'out' : 'in';
+  const sentAt = mail.date !== undefined && receivedAt !== undefined ? Math.min(mail.date, receivedAt) : (mail.date ?? receivedAt);
+  const m: Inbound = { mail, from, direction, ...(sentAt !== undefined ? { sentAt } : {}) };
+  if (mail.mdnFor !== undefined) {
+    onReceipt(s, m);
+    return;
+  }
+  if (mail.disposition === 'reaction') {
+    if (!onReaction(s, m)) s.log.debug('reaction to an unknown message', { id: mail.messageId });
+    return;
+  }
+  const conversation = mail.header('chat-group-id') !== undefined ? groupConversation(s, m) : directConversation(s, m);
+  if (!conversation) {
+    s.log.info('chat mail without a usable conversation', { id: mail.messageId });
+    return;
+  }
+  onChatMessage(s, m, conversation);
+}

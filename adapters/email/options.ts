@@ -1,0 +1,77 @@
+/**
+ * The email account's config keys (validated by src/config/schema.ts: address, imap_*, smtp_*, ca_file,
+ * tls_danger_accept_invalid_certs) read into typed options with defaults.
+ */
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '../../src/core/errors.js';
+import { normalizeAddress } from './address.js';
+
+export type MailSecurity = 'tls' | 'starttls';
+
+export interface EmailOptions {
+  /** The account's own address, case-folded. */
+  address: string;
+  domain: string;
+  imapHost: string;
+  imapPort: number;
+  imapSecurity: MailSecurity;
+  smtpHost: string;
+  smtpPort: number;
+  smtpSecurity: MailSecurity;
+  caFile?: string;
+  /** Uppercase colon-separated SHA-256 fingerprint the servers' certificate must have. */
+  fingerprint?: string;
+  acceptInvalidCerts: boolean;
+  /** Fallback poll while IDLE is up, in ms: catches a server that misses an IDLE notification. */
+  pollIntervalMs: number;
+  /** Ordinary mail (no Chat-Version) from known contacts is shown as chat too. */
+  classicFromContacts: boolean;
+  /** Messages larger than this (RFC822.SIZE) are not downloaded; a placeholder is shown. */
+  maxMessageBytes: number;
+  connectTimeoutMs: number;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined);
+const sec = (v: unknown): MailSecurity => (v === 'starttls' ? 'starttls' : 'tls');
+
+export function readOptions(config: Readonly<Record<string, unknown>>): EmailOptions {
+  const address = normalizeAddress(str(config.address) ?? '');
+  const at = address.lastIndexOf('@');
+  if (at <= 0 || at === address.length - 1) throw new ConfigError('config', undefined, 'address', 'needs an email address such as "alice@example.org"');
+  const domain = address.slice(at + 1);
+  const imapSecurity = sec(config.imap_security);
+  const smtpSecurity = sec(config.smtp_security);
+  return {
+    address,
+    domain,
+    // Well-known defaults when the host is omitted: the conventional names under the address's domain.
+    imapHost: str(config.imap_host) ?? `imap.${domain}`,
+    imapPort: num(config.imap_port) ?? (imapSecurity === 'tls' ? 993 : 143),
+    imapSecurity,
+    smtpHost: str(config.smtp_host) ?? `smtp.${domain}`,
+    smtpPort: num(config.smtp_port) ?? (smtpSecurity === 'tls' ? 465 : 587),
+    smtpSecurity,
+    caFile: str(config.ca_file),
+    fingerprint: str(config.tls_fingerprint),
+    acceptInvalidCerts: config.tls_danger_accept_invalid_certs === true,
+    pollIntervalMs: num(config.poll_interval_ms) ?? 60_000,
+    classicFromContacts: config.classic_mail_from_contacts === true,
+    maxMessageBytes: num(config.max_message_bytes) ?? 50 * 1024 * 1024,
+    connectTimeoutMs: num(config.connect_timeout_ms) ?? 20_000,
+  };
+}
+
+/** TLS options for IMAP and SMTP: ca_file added to the trust store, verification off only when the user said so. */
+export function tlsOptions(opts: EmailOptions, servername: string): { ca?: Buffer[]; rejectUnauthorized: boolean; servername?: string } {
+  let ca: Buffer[] | undefined;
+  if (opts.caFile) {
+    try {
+      ca = [readFileSync(opts.caFile)];
+    } catch (e) {
+      throw Object.assign(new Error(`cannot read ca_file ${opts.caFile}: ${(e as Error).message}`), { code: 'CA_FILE' });
+    }
+  }
+  const ip = /^[\d.]+$|:/.test(servername);
+  return { ...(ca ? { ca } : {}), rejectUnauthorized: !opts.acceptInvalidCerts, ...(ip ? {} : { servername }) };
+}

@@ -1,0 +1,88 @@
+/**
+ * Sending a chat message: Delta Chat-compatible MIME (mime-out.ts) to the peer or to every group member, encrypted
+ * and signed (PGP/MIME with protected headers, Autocrypt-Gossip in groups) when a key is known for every recipient,
+ * in the clear with the own Autocrypt header when none is known yet (Autocrypt Level 1 first contact). When only some
+ * recipients have keys the send is refused: natter never falls back to plaintext once encryption is possible for
+ * someone in the conversation. Resolves when the SMTP server accepted the message.
+ */
+import { SendRejected, type OutgoingMessage, type SendResult } from '../../src/core/contract.js';
+import { normalizeAddress } from './address.js';
+import { formatAutocrypt } from './autocrypt.js';
+import { getGroup } from './groups.js';
+import { buildEncrypted, buildInner, buildPlain, encodeWords, newMessageId, type HeaderList, type OutgoingMail } from './mime-out.js';
+import { encryptAndSign } from './pgp.js';
+import { submit } from './smtp.js';
+import { KV_CONTACT, type EmailState } from './state.js';
+
+/** A message to send: the body or reaction and its target, for `conversation`. */
+export interface ChatSend {
+  conversation: { remoteId: string; kind: string };
+  body: string;
+  replyTo?: string;
+  reaction?: boolean;
+}
+
+export async function sendChat(s: EmailState, send: ChatSend): Promise<SendResult> {
+  const opts = s.opts!;
+  const ac = s.ac!;
+  const self = opts.address;
+  const extra: HeaderList = [];
+  let to: string[];
+  let subject: string;
+  if (send.conversation.kind === 'group') {
+    const group = getGroup(s, send.conversation.remoteId);
+    if (!group) throw new SendRejected(`unknown group ${send.conversation.remoteId}`);
+    to = group.members.filter((m) => m !== self);
+    if (to.length === 0) throw new SendRejected('the group has no other members');
+    subject = group.name;
+    extra.push(['Chat-Group-ID', send.conversation.remoteId], ['Chat-Group-Name', encodeWords(group.name)]);
+  } else {
+    to = [normalizeAddress(send.conversation.remoteId)];
+    subject = `Message from ${self}`;
+  }
+  const keys = await ac.keysFor(to);
+  const someKeys = (await Promise.all(to.map((r) => ac.peerKey(r)))).filter(Boolean);
+  if (!keys && someKeys.length > 0) {
+    const missing = [];
+    for (const r of to) if (!(await ac.peerKey(r))) missing.push(r);
+    throw new SendRejected(`cannot encrypt to ${missing.join(', ')} yet (no key): not sending in the clear`);
+  }
+  const own = await ac.ownKey();
+  const ownPub = own.toPublic();
+  extra.push(['Autocrypt', formatAutocrypt(self, ownPub.write(), 'mutual')]);
+  const messageId = newMessageId(opts.domain);
+  const date = new Date(s.ctx!.now());
+  const mail: OutgoingMail = {
+    from: self,
+    to,
+    subject,
+    date,
+    messageId,
+    ...(send.replyTo ? { inReplyTo: send.replyTo } : {}),
+    extra,
+    body: send.body,
+    ...(send.reaction ? { disposition: 'reaction' as const } : {}),
+  };
+  let raw: Buffer;
+  if (keys) {
+    // Autocrypt-Gossip (Level 1 §2.4): in a group every member learns the others' keys.
+    if (to.length > 1) {
+      for (const [i, r] of to.entries()) extra.push(['Autocrypt-Gossip', formatAutocrypt(r, keys[i]!.write())]);
+    }
+    const armored = await encryptAndSign(buildInner(mail), [...keys, ownPub], own);
+    raw = buildEncrypted(mail, armored);
+  } else {
+    raw = buildPlain(mail);
+  }
+  await submit(s, { from: self, to }, raw);
+  if (!send.reaction) s.rememberMessage(messageId, send.conversation.kind === 'group' ? send.conversation.remoteId : to[0]!);
+  for (const r of to) s.kv.set(KV_CONTACT + r, '1');
+  return { remoteId: messageId, sentAt: date.getTime(), state: 'sent' };
+}
+
+export async function sendMessage(s: EmailState, message: OutgoingMessage): Promise<SendResult> {
+  if (message.attachment) throw new SendRejected('attachments are not supported by the email adapter yet');
+  // Delta Chat has no /me; the action is written out the way IRC users read it.
+  const body = message.kind === 'action' ? `* ${message.body}` : message.body;
+  return sendChat(s, { conversation: message.conversation, body, ...(message.replyTo ? { replyTo: message.replyTo } : {}) });
+}
