@@ -29,7 +29,7 @@ import { dispatch } from './events/index.js';
 import { FloodBucket } from './flood.js';
 import { createClient, disposeSocket, type IrcClient } from './framework-client.js';
 import { HistoryRequests, historyReference } from './history.js';
-import { clean, joinLines } from './lines.js';
+import { clean, joinLines, tagValue } from './lines.js';
 import { fallbackNick, parseChannelSpec, readOptions, type ChannelSpec, type IrcOptions } from './options.js';
 import { OutgoingTracker } from './outgoing.js';
 import { ReconnectBackoff } from '../../src/core/backoff.js';
@@ -361,6 +361,27 @@ export class IrcAdapter implements Adapter {
     if (!target || /[\s,]/.test(target) || target === '*') return;
     const line = this.typing.update(this.normalize(target), target, active, this.ctx!.now());
     if (line) this.writeLine(line);
+  }
+
+  /**
+   * Sends a reaction as a TAGMSG with `+draft/react` (or `+draft/unreact` to take it back) and `+draft/reply` naming
+   * the message (https://ircv3.net/specs/client-tags/react). Resolves once the line is on the socket: IRC confirms
+   * nothing else for tag-only messages.
+   */
+  async react(remoteId: string, conversationRemoteId: string, key: string, add: boolean): Promise<void> {
+    const s = this.session;
+    if (!s?.welcomed || !this.client?.connection.connected) throw new CommandError('not connected to the IRC server');
+    if (!this.capabilities.reactions) throw new CommandError('this IRC server does not pass reactions (no message-tags)');
+    const target = clean(conversationRemoteId).trim();
+    if (!target || /[\s,]/.test(target)) throw new CommandError(`cannot react in "${target}"`);
+    const tag = add ? '+draft/react' : '+draft/unreact';
+    const line = `@+draft/reply=${tagValue(remoteId)};${tag}=${tagValue(key)} TAGMSG ${target}`;
+    await new Promise<void>((resolve, reject) =>
+      this.writeLine(line, {
+        onWritten: () => resolve(),
+        onDropped: () => reject(new CommandError('the connection dropped before the reaction was sent')),
+      }),
+    );
   }
 
   normalize(address: string): string {

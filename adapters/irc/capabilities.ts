@@ -22,17 +22,28 @@ export function baseCapabilities(): Capabilities {
 export function sessionCapabilities(s: IrcSession, configuredNick: string | undefined): Capabilities {
   const history = s.offered.has('draft/chathistory') || s.offered.has('chathistory') || s.isupport.has('CHATHISTORY');
   const channelLen = Math.min(50, Number(s.isupport.get('CHANNELLEN')) || 50);
-  // Client-only tags such as +typing need message-tags and must not be denied by ISUPPORT CLIENTTAGDENY.
-  const deny = (s.isupport.get('CLIENTTAGDENY') ?? '').split(',');
-  const typingDenied = deny.includes('typing') || (deny.includes('*') && !deny.includes('-typing'));
+  const tags = s.caps.has('message-tags');
   return {
     ...baseCapabilities(),
-    typing: s.caps.has('message-tags') && !typingDenied,
+    typing: tags && clientTagAllowed(s, 'typing'),
+    // https://ircv3.net/specs/client-tags/reply and …/react: client-only tags, so message-tags carries them.
+    replies: tags && clientTagAllowed(s, 'draft/reply'),
+    reactions: tags && clientTagAllowed(s, 'draft/react') && clientTagAllowed(s, 'draft/reply'),
     history,
     presence: s.caps.has('away-notify'),
     messageIds: s.caps.has('message-tags'),
     maxBodyBytes: maxBody(s, configuredNick, '#'.padEnd(channelLen, 'x'), 'text'),
   };
+}
+
+/**
+ * Whether the server lets client-only tag `+name` through: ISUPPORT CLIENTTAGDENY
+ * (https://ircv3.net/specs/extensions/message-tags#rpl_isupport-tokens) lists denied names, `*` denies all but the
+ * `-name` exceptions.
+ */
+export function clientTagAllowed(s: IrcSession, name: string): boolean {
+  const deny = (s.isupport.get('CLIENTTAGDENY') ?? '').split(',');
+  return !(deny.includes(name) || (deny.includes('*') && !deny.includes(`-${name}`)));
 }
 
 /**

@@ -36,3 +36,13 @@ export function joinLines(channels: ChannelSpec[]): string[] {
   }
   return lines;
 }
+
+/**
+ * Escapes a message tag value (https://ircv3.net/specs/extensions/message-tags#escaping-values): semicolon,
+ * backslash, space, CR and LF become the two-character escapes the spec lists; NUL is dropped.
+ */
+export function tagValue(value: string): string {
+  return value.replace(/[\\; \r\n\0]/g, (c) =>
+    c === '\\' ? '\\\\' : c === ';' ? '\\:' : c === ' ' ? '\\s' : c === '\r' ? '\\r' : c === '\n' ? '\\n' : '',
+  );
+}

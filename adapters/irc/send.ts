@@ -4,7 +4,7 @@
  */
 import { SendRejected, type OutgoingMessage, type SendResult } from '../../src/core/contract.js';
 import { ctcp } from './ctcp.js';
-import { clean, type WriteLine } from './lines.js';
+import { clean, tagValue, type WriteLine } from './lines.js';
 import type { OutgoingTracker } from './outgoing.js';
 import type { IrcSession } from './session.js';
 import { splitBody } from './split.js';
@@ -28,20 +28,26 @@ export async function sendMessage(
     command,
     text: message.kind === 'action' ? ctcp('ACTION', c) : c,
   }));
-  const wire = (l: (typeof lines)[number]) => `${l.label ? `@label=${l.label} ` : ''}${l.command} ${target} :${l.text}`;
+  // A reply names the message it answers with the client tag +draft/reply=<msgid>
+  // (https://ircv3.net/specs/client-tags/reply); only the first line of a split message carries it.
+  const reply = message.replyTo && s.caps.has('message-tags') ? `+draft/reply=${tagValue(message.replyTo)}` : undefined;
+  const wire = (l: (typeof lines)[number], i: number) => {
+    const tags = [l.label ? `label=${l.label}` : undefined, i === 0 ? reply : undefined].filter(Boolean).join(';');
+    return `${tags ? `@${tags} ` : ''}${l.command} ${target} :${l.text}`;
+  };
 
   if (s.caps.has('echo-message')) {
     const pending = out.track(target, lines);
-    lines.forEach((l, i) => writeLine(wire(l), { onWritten: () => pending.written(i) }));
+    lines.forEach((l, i) => writeLine(wire(l, i), { onWritten: () => pending.written(i) }));
     return pending.promise;
   }
   // Without echo-message the server confirms nothing: the message counts as sent once it is on the socket.
   let written = 0;
   await Promise.all(
     lines.map(
-      (l) =>
+      (l, i) =>
         new Promise<void>((resolve, reject) =>
-          writeLine(wire(l), {
+          writeLine(wire(l, i), {
             onWritten: () => {
               written++;
               resolve();

@@ -69,6 +69,9 @@ function onMessage(s: IrcSession, line: IrcLine): void {
     body: plain,
   };
   if (spans) message.spans = spans;
+  // https://ircv3.net/specs/client-tags/reply: the msgid of the message this one answers.
+  const replyTo = line.tags['+draft/reply'];
+  if (replyTo) message.replyTo = replyTo;
   s.emitMessage(line, message);
 }
 

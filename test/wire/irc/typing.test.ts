@@ -11,9 +11,9 @@ test('incoming +typing TAGMSG → typing events (channel and query); own echoes 
     await w.ctx.waitFor((e) => e.type === 'typing' && e.senderId === 'carol', 'carol typing');
     await w.conn.sync();
     assert.deepEqual(w.ctx.ofType('typing'), [
-      { type: 'typing', conversationRemoteId: '#natter', senderId: 'bob', active: true },
-      { type: 'typing', conversationRemoteId: '#natter', senderId: 'bob', active: false },
-      { type: 'typing', conversationRemoteId: 'carol', senderId: 'carol', active: false },
+      { type: 'typing', conversationRemoteId: '#natter', senderId: 'bob', senderName: 'bob', active: true },
+      { type: 'typing', conversationRemoteId: '#natter', senderId: 'bob', senderName: 'bob', active: false },
+      { type: 'typing', conversationRemoteId: 'carol', senderId: 'carol', senderName: 'carol', active: false },
     ]);
   } finally {
     await w.stop();
