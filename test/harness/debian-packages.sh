@@ -4,7 +4,7 @@
 # The TypeScript harnesses call this too, so a single test file run on a fresh machine works.
 set -euo pipefail
 packages=(inspircd prosody znc tmux openssl dovecot-imapd dovecot-lmtpd postfix
-  python3-omemo python3-oldmemo python3-twomemo python3-slixmpp python3-matrix-nio python3-olm)
+  python3-omemo python3-oldmemo python3-twomemo python3-xmlschema python3-slixmpp python3-matrix-nio python3-olm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
