@@ -10,7 +10,7 @@
  *
  * Loaded modules: roster, saslauth, tls, disco, carbons, pep, mam, smacks, blocklist, bookmarks, ping, vcard4,
  * private, offline, csi, csi_simple (options: {@link ProsodyConfigOptions}); plus a MUC component `muc.localhost`
- * with muc_mam. New rooms stay locked until the creator
+ * with muc_mam and XEP-0425 moderation (prosody-moderation.ts). New rooms stay locked until the creator
  * submits the configuration (Prosody's default, XEP-0045 §10.1.2).
  *
  * Under `CI=true` a server that cannot start is an error (the caller's test fails); outside CI
@@ -20,6 +20,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MODERATION_MODULE, writeModerationModule } from './prosody-moderation.js';
 import { debianBinaryUnavailable, freePort, portAccepts, selfSignedCert, ServerProcess } from './server-kit.js';
 
 const BINARY = '/usr/bin/prosody';
@@ -94,6 +95,7 @@ function config(o: { dir: string; port: number; tlsPort: number; httpPort: numbe
 pidfile = ${lua(join(o.dir, 'prosody.pid'))}
 data_path = ${lua(join(o.dir, 'data'))}
 certificates = ${lua(join(o.dir, 'certs'))}
+plugin_paths = { ${lua(join(o.dir, 'modules'))} }
 ${process.getuid?.() === 0 ? 'run_as_root = true' : ''}
 daemonize = false
 interfaces = { "127.0.0.1" }
@@ -126,7 +128,7 @@ ssl = { certificate = ${lua(o.certFile)}, key = ${lua(o.keyFile)} }
 VirtualHost ${lua(XMPP_DOMAIN)}
 
 Component ${lua(MUC_DOMAIN)} "muc"
-  modules_enabled = { "muc_mam" }
+  modules_enabled = { "muc_mam", ${lua(MODERATION_MODULE)} }
   muc_log_by_default = true
   muc_log_all_rooms = true
   restrict_room_creation = false
@@ -155,6 +157,8 @@ export async function startProsody(options?: { users?: Record<string, string>; u
   const uploadLimit = options?.uploadLimit ?? 10 * 1024 * 1024;
   const cert = makeCert(dir);
   const confFile = join(dir, 'prosody.cfg.lua');
+  // XEP-0425 moderation in rooms (prosody-moderation.ts): Debian ships no module for it.
+  writeModerationModule(join(dir, 'modules'));
   writeFileSync(confFile, config({ dir, port, tlsPort, httpPort, httpsPort, uploadLimit, certFile: cert.certFile, keyFile: cert.keyFile, passwordHash: options?.passwordHash, withoutModules: options?.withoutModules }));
   const outFile = join(dir, 'stdout.log');
   const logFile = join(dir, 'prosody.log');
