@@ -190,7 +190,7 @@ export async function react(engine: Engine, a: { conversationId: string; key: st
   await adapter.react(remoteId, conv.remoteId, key, !mine);
   engine.store.setReaction(target.id, self, key, !mine);
   engine.changes.timeline(conv.id);
-  return { ok: true, info: mine ? `removed ${key}` : undefined };
+  return mine ? { ok: true, info: `removed ${key}` } : { ok: true };
 }
 
 export function upload(engine: Engine, a: { conversationId: string; path: string; body?: string }, home?: string): ActionResult {
