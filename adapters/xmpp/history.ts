@@ -31,8 +31,9 @@ export async function fetchHistory(s: XmppState, remoteId: string, before: strin
       const fin = readFin(res);
       const messages: IncomingMessage[] = q.messages;
       // The page has no place for changes to messages (corrections, reactions in the archive): they go out as events
-      // once the engine has stored the page (it does so as soon as this promise settles).
-      const updates = q.updates;
+      // once the engine has stored the page (it does so as soon as this promise settles); changes met before their
+      // message (paging backwards) wait for the page that brings it (rich-state.ts).
+      const updates = s.rich.historyUpdates(messages, q.updates);
       if (updates.length) setImmediate(() => updates.forEach((u) => s.emit(u)));
       return { messages, ...(fin.complete || !fin.first || messages.length === 0 ? {} : { next: fin.first }) };
     } finally {

@@ -12,7 +12,7 @@
  * - per (message, sender): the last complete reaction set (XEP-0444 sends the whole set each time), in kv with its
  *   time, so a restart or an older archive copy never brings back a reaction that was removed.
  */
-import type { KeyValue } from '../../src/core/contract.js';
+import type { AdapterEvent, IncomingMessage, KeyValue } from '../../src/core/contract.js';
 
 /** How a message is referred to on the wire. */
 export interface KnownMessage {
@@ -34,6 +34,7 @@ interface Recent {
 }
 
 const MAX_KNOWN = 5000;
+const MAX_WAITING = 1000;
 const MAX_RECENT = 200;
 const QUOTE_CHARS = 200;
 
@@ -47,6 +48,36 @@ export class RichState {
   private readonly sentOwn = new Map<string, string[]>();
   /** The marker id last sent as `displayed` per conversation (never twice). */
   readonly displayedSent = new Map<string, string>();
+  /** Changes from history pages whose message was not in that page (paging backwards meets changes first). */
+  private readonly waiting = new Map<string, AdapterEvent[]>();
+
+  /**
+   * The changes to emit after a history page: the page's own, and those of earlier (newer) pages that wait for a
+   * message this page brought. The page's changes whose message is not in it wait in turn (bounded, oldest dropped),
+   * so a correction or reaction loaded before its original still reaches it.
+   */
+  historyUpdates(messages: IncomingMessage[], updates: AdapterEvent[]): AdapterEvent[] {
+    const ids = (m: IncomingMessage) => [m.remoteId, ...(m.altIds ?? [])].filter((x): x is string => !!x).map((x) => `${m.conversation.remoteId}\u0000${x}`);
+    const here = new Set(messages.flatMap(ids));
+    const out: AdapterEvent[] = [];
+    for (const m of messages) {
+      for (const key of ids(m)) {
+        const w = this.waiting.get(key);
+        if (!w) continue;
+        this.waiting.delete(key);
+        out.push(...w);
+      }
+    }
+    for (const u of updates) {
+      out.push(u);
+      if (u.type !== 'message.update' || !u.targetRemoteId) continue;
+      const key = `${u.conversationRemoteId}\u0000${u.targetRemoteId}`;
+      if (here.has(key)) continue;
+      this.waiting.set(key, [...(this.waiting.get(key) ?? []), u]);
+      if (this.waiting.size > MAX_WAITING) this.waiting.delete(this.waiting.keys().next().value!);
+    }
+    return out;
+  }
 
   /**
    * Records how message `remoteId` of conversation `conv` is referred to. `persist` writes the message id to kv
