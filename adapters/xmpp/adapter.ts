@@ -15,7 +15,8 @@ import { fetchHistory } from './history.js';
 import { normalizeJid } from './jid.js';
 import { readOptions } from './options.js';
 import { sendDisplayed, sendEdit, sendReaction, sendRetraction } from './rich-sending.js';
-import { joinAddress, leaveRoom } from './room-membership.js';
+import { declineInvitation } from './invitations.js';
+import { joinRoomOrContact, leaveRoomAndBookmark } from './membership-extras.js';
 import { sendMessage, sendTyping } from './sending.js';
 import { makeSession } from './session.js';
 import { XmppState } from './state.js';
@@ -49,11 +50,11 @@ export class XmppAdapter implements Adapter {
   }
 
   async join(address: string, options?: { password?: string }): Promise<void> {
-    await joinAddress(this.s, address, options);
+    await joinRoomOrContact(this.s, address, options);
   }
 
   async leave(remoteId: string, reason?: string): Promise<void> {
-    leaveRoom(this.s, remoteId, reason);
+    leaveRoomAndBookmark(this.s, remoteId, reason);
   }
 
   /**
@@ -104,6 +105,11 @@ export class XmppAdapter implements Adapter {
   /** Client State Indication (XEP-0352, csi.ts): inactive while the user is idle; remembered across reconnects. */
   async setActive(active: boolean): Promise<void> {
     setClientActive(this.s, this.s.csi, active);
+  }
+
+  /** Refuses an invitation into a room: the mediated decline through the room (XEP-0045 §7.8.2, invitations.ts). */
+  async declineInvite(remoteId: string): Promise<void> {
+    declineInvitation(this.s, remoteId);
   }
 
   normalize(address: string): string {

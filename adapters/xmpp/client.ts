@@ -27,6 +27,7 @@ import ConnectionTCP from '@xmpp/tcp/lib/Connection.js';
 import ConnectionTLS from '@xmpp/tls/lib/Connection.js';
 import xml from '@xmpp/xml';
 import SASLFactory from 'saslmechanisms';
+import { discoInfoReply, NS_DISCO_INFO } from './disco.js';
 import type { XmppOptions } from './options.js';
 import { chooseMechanism, ScramSha256 } from './sasl-mechanisms.js';
 import { TrustedTlsSocket } from './tls-socket.js';
@@ -110,6 +111,8 @@ export function createXmppClient(opts: XmppOptions, password: string, hooks: Cli
   const resource = `${opts.resource}.${randomBytes(4).toString('hex')}`;
   resourceBinding({ streamFeatures: features, iqCaller: iq }, resource);
   callee.get('urn:xmpp:ping', 'ping', () => ({}));
+  // Service discovery of natter itself (XEP-0030), also for the caps node#ver (XEP-0115 §6.2).
+  callee.get(NS_DISCO_INFO, 'query', (ctx) => discoInfoReply((ctx as { element?: { attrs: { node?: string } } }).element?.attrs.node));
   // Pushes must be acknowledged (RFC 6121 §2.1.6, XEP-0191 §3.3): Prosody ends a session that answers a roster push
   // with an error. Their content is not used yet (the roster view comes later), so a plain result is the answer.
   callee.set('jabber:iq:roster', 'query', () => ({}));

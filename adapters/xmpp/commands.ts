@@ -4,6 +4,7 @@
  */
 import xml from '@xmpp/xml';
 import { CommandError } from '../../src/core/errors.js';
+import { groupCommand } from './group-commands.js';
 import { bareJid } from './jid.js';
 import { ROSTER_COMMANDS, rosterCommand } from './roster-commands.js';
 import { CALL_COMMANDS, runCallCommand } from './calls.js';
@@ -46,5 +47,6 @@ export async function runCommand(s: XmppState, name: string, args: string[], con
   }
   // `/reject-call`: decline a ringing call (XEP-0353, calls.ts).
   if ((CALL_COMMANDS as readonly string[]).includes(lower)) return runCallCommand(s, conversationRemoteId);
+  if (await groupCommand(s, lower, args, conversationRemoteId)) return;
   throw new CommandError(`/${name} is not available for XMPP accounts yet`);
 }

@@ -13,6 +13,8 @@ import { dialEndpoints } from './dial.js';
 import { describeClose } from './close-reason.js';
 import { csiOnline, NS_CSI } from './csi.js';
 import { dispatch } from './events/index.js';
+import { observeStanza } from './observe.js';
+import { directoryOnline, initialPresence } from './session-extras.js';
 import { NS } from './ns.js';
 import { forgetRoomSessions, sendJoin } from './room-membership.js';
 import type { Connection, XmppState } from './state.js';
@@ -30,6 +32,7 @@ function clientFor(s: XmppState): XmppClient {
     const conn = s.conn;
     if (!conn || conn.closed || conn.client !== client || !s.session) return;
     if (el.name === 'iq' && s.iqs.handle(el)) return;
+    if (observeStanza(s, el)) return;
     dispatch(s.session, el);
   });
   entity.on('error', (e: unknown) => {
@@ -141,7 +144,7 @@ function onOnline(s: XmppState, conn: Connection, resumed: boolean): void {
   // A new session: rooms of a session that could not be resumed are left on the server; join them afresh.
   forgetRoomSessions(s);
   // Initial presence makes us available and subscribes us to contacts' presence (RFC 6121 §4.2).
-  s.write(xml('presence'), conn);
+  s.write(initialPresence(), conn);
   s.iq(conn, 'set', xml('enable', { xmlns: NS.carbons })).then(
     () => s.log.info('carbons enabled'),
     (e: unknown) => s.log.warn('carbons not enabled', e),
@@ -151,6 +154,7 @@ function onOnline(s: XmppState, conn: Connection, resumed: boolean): void {
   for (const room of s.rooms.all()) sendJoin(s, room, conn);
   // Anything that arrived while no session was up is in the archive (also when resumption failed).
   void catchUp(s, conn);
+  directoryOnline(s, conn);
 }
 
 function onClose(s: XmppState, conn: Connection): void {

@@ -4,6 +4,7 @@
  */
 import xml from '@xmpp/xml';
 import { SendRejected, type OutgoingMessage, type SendResult } from '../../src/core/contract.js';
+import { supports } from './disco.js';
 import { bareOf, normalizeJid, parseJid } from './jid.js';
 import { NS } from './ns.js';
 import { decorateOutgoing, rememberSent } from './rich-sending.js';
@@ -43,8 +44,9 @@ export async function sendMessage(s: XmppState, message: OutgoingMessage): Promi
         xml('origin-id', { xmlns: NS.sid, id }),
         // XEP-0085 §5.1: a message is sent in the active state.
         xml('active', { xmlns: NS.chatStates }),
-        // XEP-0184 §5.1: ask for a receipt on every one-to-one message with a body.
-        xml('request', { xmlns: NS.receipts }),
+        // XEP-0184 §5.1: ask for a receipt on every one-to-one message with a body, unless the peer's caps say it
+        // does not do receipts (§5.1: the request is then pointless; unknown peers are asked).
+        supports(s, message.conversation.remoteId, NS.receipts) === false ? undefined : xml('request', { xmlns: NS.receipts }),
       );
   // Reply with fallback quote (XEP-0461/0428) and chat markers request (XEP-0333): rich-sending.ts.
   decorateOutgoing(s, message, stanza, room?.jid);

@@ -5,6 +5,8 @@
 import { KV_MAM_LAST, KV_MAM_ROOM, roomCatchUp } from './catch-up.js';
 import type { Session } from './events/index.js';
 import { sendJoin, unlockRoom } from './room-membership.js';
+import { bookmarkJoined } from './bookmarks.js';
+import { describeRoom } from './session-extras.js';
 import type { XmppState } from './state.js';
 
 /** A session for the account of `s` (start() makes one; `full` is filled in when a resource is bound). */
@@ -35,6 +37,8 @@ export function makeSession(s: XmppState): Session {
     roomJoined: (room) => {
       const conn = s.conn;
       if (conn?.online && !conn.closed) void roomCatchUp(s, conn, room);
+      void describeRoom(s, room);
+      bookmarkJoined(s, room);
     },
   };
 }

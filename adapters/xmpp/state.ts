@@ -10,6 +10,7 @@ import { silentLogger, type Logger } from '../../src/core/logger.js';
 import type { ConnectionState } from '../../src/core/model.js';
 import type { XmppClient } from './client.js';
 import { newCsiState } from './csi.js';
+import { Directory } from './directory.js';
 import type { Session } from './events/index.js';
 import { IqRequests } from './iq.js';
 import { MamQueries } from './mam.js';
@@ -51,6 +52,8 @@ export class XmppState {
   reconnectTimer?: ReturnType<typeof setTimeout>;
   /** Rooms whose archive catch-up is running. */
   readonly roomCatchUps = new Set<string>();
+  /** Roster, presence, bookmarks, invitations and discovered features (directory.ts). */
+  readonly directory = new Directory();
   /** Client State Indication (XEP-0352, csi.ts): the wanted state, kept across connections. */
   readonly csi = newCsiState();
   /** Whether the last stream features offered stream management (XEP-0198). */

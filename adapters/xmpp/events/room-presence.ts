@@ -7,6 +7,7 @@ import { bareOf, parseJid } from '../jid.js';
 import { NS } from '../ns.js';
 import { occupant } from '../rooms.js';
 import { describeStanzaError } from '../stanza.js';
+import { joinErrorWords, onOccupantGone, onOccupantItem } from './room-moderation.js';
 import type { Session } from './types.js';
 
 /** True when `p` came from a room this session is in or joining. */
@@ -23,7 +24,7 @@ export function onRoomPresence(s: Session, p: Element): boolean {
       s.log.debug('room presence error outside a join', { room: room.jid, error: describeStanzaError(p) });
       return true;
     }
-    const reason = describeStanzaError(p);
+    const reason = joinErrorWords(p);
     s.emit({ type: 'notice', level: 'error', text: `cannot join ${room.jid}: ${reason}` });
     s.emit({ type: 'conversation', conversation: { remoteId: room.jid, kind: 'group', joined: false } });
     s.rooms.delete(room.jid);
@@ -48,6 +49,7 @@ export function onRoomPresence(s: Session, p: Element): boolean {
       if (room.joined) s.emit({ type: 'members', conversationRemoteId: room.jid, rename: { from: id, to } });
       return true;
     }
+    onOccupantGone(s, room, nick, self, codes, item);
     if (self) {
       // We left, or were kicked (307) or banned (301).
       const why = codes.has('301') ? 'banned' : codes.has('307') ? 'kicked' : undefined;
@@ -80,6 +82,7 @@ export function onRoomPresence(s: Session, p: Element): boolean {
 
   const who = occupant(room.jid, nick, item?.attrs.affiliation, item?.attrs.role, item?.attrs.jid ? bareOfText(item.attrs.jid) : undefined);
   const known = room.occupants.get(id);
+  onOccupantItem(s, room, nick, self, item, known !== undefined);
   room.occupants.set(id, who);
   if (self && !room.joined) {
     room.joined = true;
