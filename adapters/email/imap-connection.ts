@@ -31,6 +31,8 @@ export function connect(s: EmailState): void {
       // IDLE is broken and restarted this often; the restart is also when a lost notification would be noticed.
       maxIdleTime: Math.min(opts.pollIntervalMs, 5 * 60_000),
       emitLogs: false,
+      // imapflow's own auto-IDLE waits 15 s after the last command; sync.ts enters IDLE right after each pass.
+      disableAutoIdle: true,
     });
   } catch (e) {
     scheduleReconnect(s, e);

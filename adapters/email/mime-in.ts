@@ -177,6 +177,8 @@ export async function readMail(raw: Buffer, ac: Autocrypt, log: Logger): Promise
   const mdnFor = mdnTarget(eff);
   let text = eff.text ?? '';
   if (!eff.text && typeof eff.html === 'string') text = eff.html.replace(/<[^>]*>/g, '');
+  // mailparser files a body with a non-inline disposition (an RFC 9078 reaction) as an attachment.
+  if (!text && disposition === 'reaction') text = eff.attachments.find((a) => a.contentType === 'text/plain')?.content.toString('utf8') ?? '';
   if (encryption.error && !inner) text = '[encrypted message: cannot decrypt]';
   return {
     messageId: bareMessageId(header('message-id')) ?? bareMessageId(outer.messageId),

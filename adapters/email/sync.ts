@@ -64,7 +64,21 @@ export function requestSync(s: EmailState, conn: ImapConnection): void {
     } finally {
       s.syncing = undefined;
     }
+    idle(s, conn);
   })();
+}
+
+/**
+ * Waits for news with IDLE (RFC 2177) until the next command breaks it (imapflow ends IDLE before any command and
+ * restarts it every maxIdleTime). New mail arrives as EXISTS, which asks for a sync pass.
+ */
+function idle(s: EmailState, conn: ImapConnection): void {
+  if (!conn.online || conn.closed || s.conn !== conn || s.syncing || s.stopping) return;
+  // IDLE also ends on its own after maxIdleTime: go back into it unless a command (a sync pass) took over.
+  conn.client.idle().then(
+    () => setImmediate(() => idle(s, conn)),
+    (e: unknown) => s.log.debug('idle ended', { error: (e as Error).message }),
+  );
 }
 
 async function syncPass(s: EmailState, conn: ImapConnection): Promise<void> {

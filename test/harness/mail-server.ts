@@ -145,6 +145,8 @@ protocol lmtp {
 protocol imap {
   mail_max_userip_connections = 50
 }
+# IDLE notices new mail at once through inotify; without it (some containers) at least every second.
+mailbox_idle_check_interval = 1 secs
 `;
 }
 
