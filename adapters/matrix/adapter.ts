@@ -11,6 +11,7 @@ import { runCommand } from './commands.js';
 import { connect, stopConnection } from './connection.js';
 import { fetchHistory } from './history.js';
 import { readOptions } from './options.js';
+import { joinRoom } from './membership.js';
 import { sendEdit, sendMessage, sendReaction, sendReadReceipt, sendRedaction, sendTyping } from './sending.js';
 import { MatrixState } from './state.js';
 
@@ -43,8 +44,7 @@ export class MatrixAdapter implements Adapter {
 
   /** Joins a room by id (`!id:server`) or alias (`#alias:server`); also accepts an invitation. */
   async join(address: string): Promise<void> {
-    if (!this.s.client) throw new Error('not connected');
-    await this.s.client.joinRoom(address.trim());
+    await joinRoom(this.s, address);
   }
 
   async leave(remoteId: string): Promise<void> {

@@ -2,7 +2,7 @@
  * From the SDK's MatrixEvent (decrypted when it was encrypted) to the plain {@link EventView} the handlers take,
  * with what protected it: scheme `megolm`, the sending device and how far we trust it, or why decryption failed.
  */
-import { EventShieldColour, type CryptoApi } from 'matrix-js-sdk/lib/crypto-api/index.js';
+import { EventShieldColour, EventShieldReason, type CryptoApi } from 'matrix-js-sdk/lib/crypto-api/index.js';
 import type { MatrixEvent } from 'matrix-js-sdk';
 import type { EncryptionInfo, TrustLevel } from '../../src/core/model.js';
 import type { EventView } from './events/types.js';
@@ -49,7 +49,9 @@ export async function encryptionOf(ev: MatrixEvent, crypto: CryptoApi | undefine
       }
       const info = await crypto.getEncryptionInfoForEvent(ev);
       const status = senderDevice ? await crypto.getDeviceVerificationStatus(sender, senderDevice) : null;
-      if (info?.shieldColour === EventShieldColour.RED) trust = 'untrusted';
+      // RED for a device its owner never cross-signed only means nobody vouched for it; other RED reasons
+      // (mismatched sender key, authenticity not guaranteed) mean it should not be believed.
+      if (info?.shieldColour === EventShieldColour.RED && info.shieldReason !== EventShieldReason.UNSIGNED_DEVICE) trust = 'untrusted';
       else if (status?.isVerified()) trust = 'verified';
       else if (status) trust = 'unverified';
     }

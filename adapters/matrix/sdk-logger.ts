@@ -3,18 +3,42 @@
  * would draw over the TUI. This adapter hands the SDK a logger that writes to natter's log file instead, and mutes
  * the SDK's global default logger.
  */
-import { logger as globalSdkLogger } from 'matrix-js-sdk/lib/logger.js';
+import { createRequire } from 'node:module';
 import type { Logger as SdkLogger } from 'matrix-js-sdk/lib/logger.js';
 import type { Logger } from '../../src/core/logger.js';
 
 let muted = false;
 
-/** Silences the SDK's global logger once per process (it is used where no client logger is passed). */
+interface LogLevelLogger {
+  methodFactory: unknown;
+  rebuild?: () => void;
+}
+interface LogLevelRoot extends LogLevelLogger {
+  getLoggers?: () => Record<string, LogLevelLogger>;
+}
+
+/**
+ * Silences the SDK's own loglevel loggers once per process: they print to the console, and every new one the SDK
+ * makes (per room, per call session) starts at debug level with the console method factory of its parent. Swapping
+ * the method factory of loglevel's root and of every logger made so far covers the ones made later too. The SDK's
+ * `loglevel` is reached through the SDK's own resolution, as it is the SDK's dependency, not natter's.
+ */
 export function muteGlobalSdkLogger(): void {
   if (muted) return;
   muted = true;
-  const l = globalSdkLogger as unknown as { setLevel?: (level: string, persist?: boolean) => void };
-  l.setLevel?.('silent', false);
+  const noop = () => () => undefined;
+  try {
+    const require = createRequire(import.meta.resolve('matrix-js-sdk'));
+    const root = require('loglevel') as LogLevelRoot;
+    root.methodFactory = noop;
+    root.rebuild?.();
+    for (const l of Object.values(root.getLoggers?.() ?? {})) {
+      l.methodFactory = noop;
+      l.rebuild?.();
+    }
+  } catch {
+    // Without loglevel there is nothing printing either.
+  }
 }
 
 function text(parts: unknown[]): string {

@@ -9,6 +9,9 @@ import { SendRejected, SendUncertain, type OutgoingMessage, type SendResult } fr
 import { describeError } from './errors.js';
 import type { MatrixState } from './state.js';
 
+/** User ids typed in the text (spec §"User Identifiers": localpart, colon, server name). */
+const USER_ID = /@[a-z0-9._=\/+-]+:[a-zA-Z0-9.-]+(?::\d+)?/g;
+
 const MSGTYPE = { text: 'm.text', action: 'm.emote', notice: 'm.notice' } as const;
 
 function clientOf(s: MatrixState): MatrixClient {
@@ -43,15 +46,19 @@ export async function sendMessage(s: MatrixState, m: OutgoingMessage): Promise<S
   if (!room || room.getMyMembership() !== 'join') throw new SendRejected(`not in room ${roomId}`);
   if (m.attachment) throw new SendRejected('sending files is not supported on Matrix accounts yet');
   const content: Record<string, unknown> = { msgtype: MSGTYPE[m.kind], body: m.body };
-  // Spec §"User and room mentions": an explicit (empty) list, so text that merely looks like a name pings no one;
-  // a reply mentions the author of the message it answers.
+  // Spec §"User and room mentions": an explicit list, so text that merely looks like a name pings no one; it holds
+  // the user ids typed in the text and the author of the message answered; `@room` mentions the room.
   const mentioned: string[] = [];
   if (m.replyTo) {
     content['m.relates_to'] = { 'm.in_reply_to': { event_id: m.replyTo } };
     const author = room.findEventById(m.replyTo)?.getSender() ?? s.recent.get(m.replyTo)?.sender;
     if (author && author !== s.userId) mentioned.push(author);
   }
-  content['m.mentions'] = mentioned.length ? { user_ids: mentioned } : {};
+  for (const typed of m.body.match(USER_ID) ?? []) {
+    const id = typed.replace(/\.+$/, '');
+    if (id !== s.userId && !mentioned.includes(id)) mentioned.push(id);
+  }
+  content['m.mentions'] = { ...(mentioned.length ? { user_ids: mentioned } : {}), ...(/(^|\W)@room\b/.test(m.body) ? { room: true } : {}) };
   try {
     const eventId = await sendRaw(client, roomId, 'm.room.message', content, m.localId);
     s.recent.remember(eventId, { roomId, sender: s.userId, type: 'm.room.message' });

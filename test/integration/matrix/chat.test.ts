@@ -1,0 +1,157 @@
+/**
+ * Two natter Matrix adapters (matrix-js-sdk with Rust crypto) through the test homeserver: an encrypted DM and an
+ * encrypted group room with replies, edits, reactions, redactions (own and moderated), receipts, typing, mentions
+ * and history; invitations accepted and declined.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { MatrixTestServer } from '../../harness/matrix-homeserver/index.js';
+import { client, messages, PASSWORD, releaseTimers, startServer, waitConversation, waitMessage, waitUpdate, type Client } from './support.js';
+
+let server: MatrixTestServer;
+let alice: Client;
+let bob: Client;
+let dm = '';
+let group = '';
+let firstId = '';
+
+before(async () => {
+  server = await startServer();
+  const a = await server.register('alice', PASSWORD);
+  const b = await server.register('bob', PASSWORD);
+  alice = await client(server, a.userId);
+  bob = await client(server, b.userId);
+});
+
+after(async () => {
+  await alice?.adapter.stop();
+  await bob?.adapter.stop();
+  await server?.stop();
+  releaseTimers();
+});
+
+const send = (c: Client, room: string, body: string, extra: { replyTo?: string; kind?: 'text' | 'action' | 'notice' } = {}) =>
+  c.adapter.send({ localId: `${c.userId}-${Math.random()}`, conversation: { remoteId: room, kind: 'group' }, kind: extra.kind ?? 'text', body, ...(extra.replyTo ? { replyTo: extra.replyTo } : {}) });
+
+test('an encrypted DM: invitation as a direct conversation, accepted, messages both ways decrypted', { timeout: 240_000 }, async () => {
+  await alice.adapter.command('dm', [bob.userId]);
+  const own = await waitConversation(alice, (c) => c.kind === 'direct' && c.joined === true, 'the DM on the creator side');
+  dm = own.remoteId;
+  assert.equal(own.encrypted, true);
+  const inv = await waitConversation(bob, (c) => c.remoteId === dm && c.invitedBy === alice.userId, 'the invitation');
+  assert.equal(inv.kind, 'direct');
+  assert.equal(inv.joined, false);
+  await bob.adapter.join(dm);
+  const joined = await waitConversation(bob, (c) => c.remoteId === dm && c.joined === true && c.kind === 'direct', 'joined, still direct');
+  assert.equal(joined.invitedBy, null);
+  await alice.ctx.waitFor((e) => e.type === 'members' && e.conversationRemoteId === dm && (e.add ?? []).some((p) => p.id === bob.userId), 'bob in the member list', 60_000);
+
+  const sent = await send(alice, dm, 'hi bob');
+  assert.match(sent.remoteId!, /^\$/);
+  const got = await waitMessage(bob, dm, 'hi bob');
+  assert.equal(got.remoteId, sent.remoteId);
+  assert.equal(got.senderId, alice.userId);
+  assert.equal(got.direction, 'in');
+  assert.equal(got.encryption?.scheme, 'megolm');
+  assert.ok(got.encryption?.senderDevice, 'the sending device is named');
+  assert.equal(got.encryption?.error, undefined);
+  assert.equal(got.encryption?.trust, 'unverified');
+
+  await send(bob, dm, 'hi alice', { kind: 'action' });
+  const back = await waitMessage(alice, dm, 'hi alice');
+  assert.equal(back.kind, 'action');
+  assert.equal(back.encryption?.scheme, 'megolm');
+});
+
+test('an encrypted group room: reply, edit, reaction on and off, own and moderated redaction, receipts, typing, mentions', { timeout: 300_000 }, async () => {
+  await alice.adapter.command('create', ['Team', 'room']);
+  const created = await waitConversation(alice, (c) => c.title === 'Team room' && c.joined === true, 'the new room');
+  group = created.remoteId;
+  assert.equal(created.kind, 'group');
+  assert.equal(created.encrypted, true);
+  await alice.adapter.command('invite', [bob.userId], group);
+  await waitConversation(bob, (c) => c.remoteId === group && c.invitedBy === alice.userId, 'group invitation');
+  await bob.adapter.join(group);
+  await waitConversation(bob, (c) => c.remoteId === group && c.joined === true && c.kind === 'group', 'bob joined the group');
+  await alice.ctx.waitFor((e) => e.type === 'members' && e.conversationRemoteId === group && (e.add ?? []).some((p) => p.id === bob.userId), 'bob in the room', 60_000);
+
+  const first = await send(alice, group, `morning ${bob.userId}`);
+  firstId = first.remoteId!;
+  const m1 = await waitMessage(bob, group, `morning ${bob.userId}`);
+  assert.equal(m1.mentionsMe, true, 'a typed user id is an intentional mention');
+  assert.equal(m1.encryption?.scheme, 'megolm');
+
+  // Reply.
+  const reply = await send(bob, group, 'morning!', { replyTo: first.remoteId });
+  const r = await waitMessage(alice, group, 'morning!');
+  assert.equal(r.replyTo, first.remoteId);
+  assert.equal(r.mentionsMe, true, 'a reply mentions the author answered');
+
+  // Edit by the sender.
+  await alice.adapter.edit!(first.remoteId!, group, 'good morning');
+  const edit = await waitUpdate(bob, (u) => u.targetRemoteId === first.remoteId && u.change.kind === 'edit', 'the edit');
+  assert.deepEqual({ ...edit.change, editedAt: 0 }, { kind: 'edit', body: 'good morning', editedAt: 0, by: alice.userId });
+
+  // Reaction on and off.
+  await bob.adapter.react!(first.remoteId!, group, '👍', true);
+  const on = await waitUpdate(alice, (u) => u.change.kind === 'reaction' && u.change.add, 'reaction added');
+  assert.equal(on.targetRemoteId, first.remoteId);
+  assert.deepEqual(on.change, { kind: 'reaction', senderId: bob.userId, key: '👍', add: true });
+  await bob.adapter.react!(first.remoteId!, group, '👍', false);
+  const off = await waitUpdate(alice, (u) => u.change.kind === 'reaction' && !u.change.add, 'reaction removed');
+  assert.deepEqual(off.change, { kind: 'reaction', senderId: bob.userId, key: '👍', add: false });
+
+  // Read receipt: bob read up to his reply, which covers alice's message.
+  await bob.adapter.markRead!(group, reply.remoteId!);
+  const read = await waitUpdate(alice, (u) => u.change.kind === 'delivery' && u.targetRemoteId === first.remoteId, 'read receipt');
+  assert.deepEqual(read.change, { kind: 'delivery', state: 'read' });
+
+  // Typing, with the display name.
+  await bob.adapter.setTyping!(group, true);
+  const typing = await alice.ctx.waitFor<Extract<(typeof alice.ctx.events)[number], { type: 'typing' }>>((e) => e.type === 'typing' && e.active && e.conversationRemoteId === group, 'typing', 60_000);
+  assert.equal(typing.senderId, bob.userId);
+  assert.equal(typing.senderName, 'bob');
+  await bob.adapter.setTyping!(group, false);
+  await alice.ctx.waitFor((e) => e.type === 'typing' && !e.active && e.conversationRemoteId === group, 'typing stopped', 60_000);
+
+  // Own redaction: by the sender, not moderated.
+  const gone = await send(bob, group, 'oops');
+  await waitMessage(alice, group, 'oops');
+  await bob.adapter.retract!(gone.remoteId!, group);
+  const own = await waitUpdate(alice, (u) => u.targetRemoteId === gone.remoteId && u.change.kind === 'retract', 'own redaction');
+  assert.deepEqual(own.change, { kind: 'retract', by: bob.userId });
+
+  // Moderated redaction: alice (room admin) removes bob's message.
+  const spam = await send(bob, group, 'spam');
+  await waitMessage(alice, group, 'spam');
+  await alice.adapter.retract!(spam.remoteId!, group);
+  const mod = await waitUpdate(bob, (u) => u.targetRemoteId === spam.remoteId && u.change.kind === 'retract', 'moderated redaction');
+  assert.equal(mod.change.kind === 'retract' && mod.change.moderated, true);
+  assert.equal(mod.change.kind === 'retract' && mod.change.by, alice.userId);
+});
+
+test('history pages back through /messages, decrypting, edits applied', { timeout: 120_000 }, async () => {
+  const page = await bob.adapter.history(group, undefined, 50);
+  const bodies = page.messages.filter((m) => m.kind !== 'event').map((m) => m.body);
+  // The server bundles the latest edit with the original (spec §"Server-side aggregation of m.replace").
+  assert.equal(page.messages.find((m) => m.remoteId === firstId)?.body, 'good morning', `history shows the edited text: ${JSON.stringify(bodies)}`);
+  assert.ok(bodies.includes('morning!'));
+  assert.ok(page.messages.every((m) => m.historical === true));
+  const encrypted = page.messages.find((m) => m.body === 'morning!');
+  assert.equal(encrypted?.encryption?.scheme, 'megolm');
+  assert.equal(encrypted?.encryption?.error, undefined);
+  assert.ok(!bodies.includes('spam'), 'redacted events are skipped');
+});
+
+test('an invitation can be declined; leaving a room reports it left', { timeout: 120_000 }, async () => {
+  await alice.adapter.command('create', ['Unwanted']);
+  const room = (await waitConversation(alice, (c) => c.title === 'Unwanted' && c.joined === true, 'room')).remoteId;
+  await alice.adapter.command('invite', [bob.userId], room);
+  await waitConversation(bob, (c) => c.remoteId === room && c.invitedBy === alice.userId, 'invitation');
+  await bob.adapter.declineInvite!(room);
+  await alice.ctx.waitFor((e) => e.type === 'message' && e.message.conversation.remoteId === room && /declined the invitation/.test(e.message.body), 'declined line', 60_000);
+  await bob.adapter.leave(group);
+  await waitConversation(bob, (c) => c.remoteId === group && c.joined === false, 'left the group');
+  await alice.ctx.waitFor((e) => e.type === 'members' && e.conversationRemoteId === group && (e.remove ?? []).includes(bob.userId), 'bob left (alice)', 60_000);
+  assert.ok(messages(alice).some((m) => m.conversation.remoteId === group && /bob left/.test(m.body)));
+});
