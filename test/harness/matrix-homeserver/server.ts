@@ -11,9 +11,8 @@ import { mediaRoutes } from './routes/media.js';
 import { roomRoutes } from './routes/rooms.js';
 import { HomeserverState, type Session } from './state.js';
 import { handleSync } from './sync.js';
+import { JSON_LIMIT_BYTES, MEDIA_LIMIT_BYTES } from './limits.js';
 
-const JSON_LIMIT = 10 * 1024 * 1024;
-export const MEDIA_LIMIT = 50 * 1024 * 1024;
 
 function buildRouter(): Router {
   const r = new Router();
@@ -54,7 +53,7 @@ export async function runServer(serverName: string): Promise<RunningServer> {
     if (!split) throw new MatrixError(404, 'M_UNRECOGNIZED', 'Unrecognized request');
     const { handler, params } = router.match(split.ns, method, split.segments);
     const isUpload = split.ns === 'media' && split.segments[0] === 'upload';
-    const raw = await readBody(req, isUpload ? MEDIA_LIMIT : JSON_LIMIT);
+    const raw = await readBody(req, isUpload ? MEDIA_LIMIT_BYTES : JSON_LIMIT_BYTES);
     let parsed: { value: unknown } | undefined;
     let session: Session | undefined;
     const closed = new AbortController();

@@ -1,0 +1,72 @@
+/**
+ * Real matrix-js-sdk clients with Rust crypto for tests: IndexedDB comes from fake-indexeddb (design.md §5), each
+ * client under its own database prefix; SDK logs are kept in memory (shown when a test fails), never printed.
+ */
+import 'fake-indexeddb/auto';
+import { ClientEvent, createClient, SyncState, type MatrixClient } from 'matrix-js-sdk';
+import { logger as globalSdkLogger, type Logger } from 'matrix-js-sdk/lib/logger.js';
+import type { MatrixTestServer } from '../../harness/matrix-homeserver/index.js';
+import { waitFor } from '../../harness/wait-for.js';
+
+export interface SdkClient {
+  client: MatrixClient;
+  userId: string;
+  deviceId: string;
+  logs: string[];
+  stop(): void;
+}
+
+function memoryLogger(logs: string[], prefix: string): Logger {
+  const line = (level: string) => (...msg: unknown[]): void => {
+    logs.push(`${level} ${prefix} ${msg.map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : JSON.stringify(m))).join(' ')}`);
+    if (logs.length > 5000) logs.splice(0, 1000);
+  };
+  const logger: Logger = {
+    trace: line('trace'),
+    debug: line('debug'),
+    info: line('info'),
+    warn: line('warn'),
+    error: line('error'),
+    getChild: (ns: string) => memoryLogger(logs, `${prefix}${ns}`),
+  };
+  return logger;
+}
+
+// Parts of matrix-js-sdk log through its global loglevel logger (MatrixRTCSession, lazy loading, the send queue)
+// even when the client has its own logger: route that one, and every child created later, to nowhere.
+const loglevelLogger = globalSdkLogger as unknown as { methodFactory: () => () => void; rebuild(): void };
+loglevelLogger.methodFactory = () => () => undefined;
+loglevelLogger.rebuild();
+
+// matrix-js-sdk arms a timer for every request's local timeout (sync: pollTimeout + 80 s) and never clears it, so
+// a stopped client keeps the process alive for up to 110 s. Long timers armed while tests run must not do that.
+const armTimer = globalThis.setTimeout;
+globalThis.setTimeout = ((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+  const t = armTimer(fn, ms, ...args);
+  if ((ms ?? 0) >= 15_000) t.unref();
+  return t;
+}) as typeof setTimeout;
+
+let dbCounter = 0;
+
+/** Registers `localpart`, starts a client with Rust crypto and lazy-loaded members, resolves once it is PREPARED. */
+export async function sdkClient(server: MatrixTestServer, localpart: string, password = 'correct horse'): Promise<SdkClient> {
+  const reg = await server.register(localpart, password);
+  const logs: string[] = [];
+  const client = createClient({
+    baseUrl: server.url,
+    userId: reg.userId,
+    deviceId: reg.deviceId,
+    accessToken: reg.accessToken,
+    logger: memoryLogger(logs, `[${localpart}]`),
+  });
+  dbCounter += 1;
+  await client.initRustCrypto({ cryptoDatabasePrefix: `natter-mhs-${process.pid}-${dbCounter}` });
+  let state: SyncState | null = null;
+  client.on(ClientEvent.Sync, (s) => {
+    state = s;
+  });
+  await client.startClient({ lazyLoadMembers: true, initialSyncLimit: 20 });
+  await waitFor(() => state === SyncState.Prepared || state === SyncState.Syncing, `${localpart} first sync`, 60_000);
+  return { client, userId: reg.userId, deviceId: reg.deviceId, logs, stop: () => client.stopClient() };
+}
