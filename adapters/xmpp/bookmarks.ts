@@ -211,8 +211,13 @@ async function removeBookmark(s: XmppState, jid: string): Promise<void> {
   }
   const had = d.bookmarks.delete(jid);
   if (d.bookmarkStore === 'pep') {
-    if (!had) return;
-    await s.iq(conn, 'set', xml('pubsub', { xmlns: NS_PUBSUB }, xml('retract', { node: NS_BOOKMARKS, notify: 'true' }, xml('item', { id: jid }))));
+    // Retract even when the local view lacks it (it may have been written while the list was being fetched); a
+    // bookmark that does not exist is no failure.
+    try {
+      await s.iq(conn, 'set', xml('pubsub', { xmlns: NS_PUBSUB }, xml('retract', { node: NS_BOOKMARKS, notify: 'true' }, xml('item', { id: jid }))));
+    } catch (e) {
+      if ((e as { condition?: string }).condition !== 'item-not-found') throw e;
+    }
   } else if (had) {
     await s.iq(conn, 'set', xml('query', { xmlns: NS_PRIVATE }, storage0048(d.bookmarks.values())));
   }

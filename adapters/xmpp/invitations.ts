@@ -13,7 +13,7 @@
 import xml, { type Element } from '@xmpp/xml';
 import { CommandError } from '../../src/core/errors.js';
 import type { Invitation } from './directory.js';
-import { bareJid, parseJid } from './jid.js';
+import { bareJid, bareOf, parseJid } from './jid.js';
 import { NS } from './ns.js';
 import type { XmppState } from './state.js';
 import { xmlSafe } from './xml-text.js';
@@ -34,9 +34,12 @@ export function readInvitation(own: string, m: Element): InvitationStanza | unde
   const muc = m.getChild('x', NS.mucUser);
   const invite = muc?.getChild('invite');
   if (invite) {
-    // Mediated: the room sends it (bare room JID) on behalf of the inviter named in `from`.
-    const inviter = bareJid(invite.attrs.from);
-    if (from.resource || !from.local || !inviter || inviter === own) return undefined;
+    // Mediated: the room sends it (bare room JID) on behalf of the inviter named in `from`: their real bare JID, or
+    // in a semi-anonymous room their occupant JID (room/nick), kept whole since the bare part is the room itself.
+    const inviterJid = parseJid(invite.attrs.from);
+    const inviterBare = inviterJid ? bareOf(inviterJid) : undefined;
+    const inviter = inviterBare === fromBare && inviterJid?.resource ? `${inviterBare}/${inviterJid.resource}` : inviterBare;
+    if (from.resource || !from.local || !inviter || inviter === own || inviter === fromBare) return undefined;
     const reason = invite.getChildText('reason') || undefined;
     const password = muc!.getChildText('password') || undefined;
     return { kind: 'invite', invite: { room: fromBare, from: inviter, mediated: true, ...(reason ? { reason } : {}), ...(password ? { password } : {}) } };
