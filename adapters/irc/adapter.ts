@@ -21,6 +21,7 @@ import {
 import { CommandError } from '../../src/core/errors.js';
 import { registerSecret, silentLogger, type Logger } from '../../src/core/logger.js';
 import type { ConnectionState } from '../../src/core/model.js';
+import { proxyFromContext, proxyLabel, type ProxyConfig } from '../../src/core/net/proxy.js';
 import { baseCapabilities, maxBody, sessionCapabilities } from './capabilities.js';
 import { foldCase } from './casemapping.js';
 import { describeClose } from './close-reason.js';
@@ -58,6 +59,8 @@ export class IrcAdapter implements Adapter {
   /** Channels to (re)join on every connection, by folded name. */
   private readonly wanted = new Map<string, ChannelSpec>();
   private stopping = false;
+  /** The account's SOCKS5 proxy (`proxy` in the config), when it has one. */
+  private proxy?: ProxyConfig;
   private readonly backoff = new ReconnectBackoff();
   private reconnectTimer?: ReturnType<typeof setTimeout>;
   private registrationTimer?: ReturnType<typeof setTimeout>;
@@ -72,6 +75,7 @@ export class IrcAdapter implements Adapter {
     this.opts = readOptions(ctx.config);
     this.password = await ctx.secret('password');
     registerSecret(this.password);
+    this.proxy = await proxyFromContext(ctx);
     this.bucket = new FloodBucket(this.opts.floodBurst, this.opts.floodIntervalMs);
     for (const c of this.opts.channels) this.wanted.set(foldCase(c.name, 'rfc1459'), c);
     this.stopping = false;
@@ -123,8 +127,9 @@ export class IrcAdapter implements Adapter {
     // Keep the casemapping of the last connection for normalize() until the new server says otherwise.
     if (this.session) session.caseMapping = this.session.caseMapping;
     this.session = session;
-    this.emitConnection('connecting', `connecting to ${opts.host}:${opts.port}${opts.tls ? ' (TLS)' : ''}`);
-    const client = createClient(opts, this.password, this.log);
+    const via = this.proxy ? ` through the proxy ${proxyLabel(this.proxy)}` : '';
+    this.emitConnection('connecting', `connecting to ${opts.host}:${opts.port}${opts.tls ? ' (TLS)' : ''}${via}`);
+    const client = createClient(opts, this.password, this.log, this.proxy);
     this.client = client;
     const conn = client.connection;
     this.rawWrite = conn.write.bind(conn);
@@ -383,6 +388,9 @@ export class IrcAdapter implements Adapter {
       }),
     );
   }
+
+  /** IRC has no way to refuse an INVITE (RFC 2812 §3.2.7): declining only forgets it here, the inviter hears nothing. */
+  async declineInvite(_remoteId: string): Promise<void> {}
 
   normalize(address: string): string {
     return foldCase(address, this.session?.caseMapping ?? 'rfc1459');

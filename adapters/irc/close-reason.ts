@@ -17,6 +17,8 @@ export function describeClose(err: unknown, serverError: string | undefined): { 
     const message = String((err as { message?: unknown }).message ?? '');
     if (code === 'PIN_MISMATCH') return { state: 'error', reason: 'server certificate does not match tls_fingerprint' };
     if (code === 'CA_FILE') return { state: 'error', reason: message };
+    // SOCKS5 proxy failures (src/core/net/socks5-errors.ts) already carry plain words; a refused login needs the user.
+    if (code.startsWith('PROXY_')) return { state: code === 'PROXY_AUTH' ? 'error' : 'offline', reason: message };
     if (CERT_CODES.has(code)) {
       const why = code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'SELF_SIGNED_CERT_IN_CHAIN'
         ? 'self-signed certificate'

@@ -5,6 +5,7 @@
  */
 import ircFramework from 'irc-framework';
 import type { Logger } from '../../src/core/logger.js';
+import type { ProxyConfig } from '../../src/core/net/proxy.js';
 import type { IrcOptions } from './options.js';
 import type { IrcLine } from './session.js';
 import { IrcTransport, type TransportOptions } from './transport.js';
@@ -17,8 +18,9 @@ const EXTRA_CAPS = ['echo-message', 'labeled-response', 'chghost', 'setname', 'd
 const SECRET_LINE = /^(?:@\S+ )?(?::\S+ )?(PASS|AUTHENTICATE)\b/i;
 
 /** A configured client, not yet connected; the caller wires the connection's writes and events. */
-export function createClient(opts: IrcOptions, password: string | undefined, log: Logger): IrcClient {
+export function createClient(opts: IrcOptions, password: string | undefined, log: Logger, proxy?: ProxyConfig): IrcClient {
   const transport: TransportOptions['natter'] = {
+    proxy,
     caFile: opts.caFile,
     fingerprint: opts.tlsFingerprint,
     acceptInvalidCerts: opts.tlsDangerAcceptInvalidCerts,

@@ -5,6 +5,8 @@
  * - TLS: `ca` from ca_file; `rejectUnauthorized: false` only with tls_danger_accept_invalid_certs. With
  *   tls_fingerprint the leaf certificate must match the pin, checked after the handshake and regardless of whether
  *   the CA validated it (a pinned certificate needs no CA, like weechat's tls_fingerprint).
+ * - Proxy (`natter.proxy`): the socket comes from the SOCKS5 client (src/core/net/socks5.ts), which hands the host name
+ *   to the proxy (no local DNS); TLS then runs over the proxied socket with SNI and the same checks.
  * - Lines end at LF (a preceding CR is dropped). Bytes are decoded as UTF-8; a line that is not valid UTF-8 is
  *   decoded as Latin-1 (WHATWG windows-1252) instead (old clients), so no byte sequence can throw.
  * - Lines longer than 64 KiB and unterminated input beyond 1 MiB are discarded (a hostile server must not grow
@@ -13,8 +15,10 @@
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect, TLSSocket } from 'node:tls';
 import type { Logger } from '../../src/core/logger.js';
+import type { ProxyConfig } from '../../src/core/net/proxy.js';
+import { connectViaProxy } from '../../src/core/net/socks5.js';
 
 /** Options the adapter adds to irc-framework's options object; irc-framework hands the whole object to the transport. */
 export interface TransportOptions {
@@ -27,6 +31,8 @@ export interface TransportOptions {
     acceptInvalidCerts: boolean;
     connectTimeoutMs: number;
     log: Logger;
+    /** Connect through this SOCKS5 proxy instead of directly. */
+    proxy?: ProxyConfig;
   };
 }
 
@@ -57,6 +63,8 @@ export class IrcTransport extends EventEmitter {
   private lastError: Error | undefined;
   private buffer: Buffer = Buffer.alloc(0);
   private connectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Cancels the SOCKS5 handshake in progress, if any. */
+  private pendingProxy: AbortController | undefined;
 
   constructor(private readonly options: TransportOptions) {
     super();
@@ -71,40 +79,83 @@ export class IrcTransport extends EventEmitter {
   }
 
   connect(): void {
-    const { host, port, tls, natter } = this.options;
+    const { host, natter } = this.options;
     this.disposeSocket();
     this.lastError = undefined;
     this.buffer = Buffer.alloc(0);
-    let socket: Socket | TLSSocket;
-    if (tls) {
-      let ca: Buffer | undefined;
-      if (natter.caFile) {
-        try {
-          ca = readFileSync(natter.caFile);
-        } catch (e) {
-          this.lastError = new TransportError(`cannot read ca_file ${natter.caFile}: ${(e as Error).message}`, 'CA_FILE');
-          setImmediate(() => this.emit('close', this.lastError));
+    let ca: Buffer | undefined;
+    if (this.options.tls && natter.caFile) {
+      try {
+        ca = readFileSync(natter.caFile);
+      } catch (e) {
+        this.lastError = new TransportError(`cannot read ca_file ${natter.caFile}: ${(e as Error).message}`, 'CA_FILE');
+        setImmediate(() => this.emit('close', this.lastError));
+        return;
+      }
+    }
+    const proxy = natter.proxy;
+    if (!proxy) {
+      this.attach(this.options.tls ? this.secure({ host, port: this.options.port }, ca) : netConnect({ host, port: this.options.port }), true);
+      return;
+    }
+    // Through the proxy: the SOCKS5 client connects (name resolved by the proxy), then TLS (if any) over its socket.
+    const abort = new AbortController();
+    this.pendingProxy = abort;
+    this.startConnectTimer(() => abort.abort());
+    connectViaProxy(proxy, host, this.options.port, { timeoutMs: natter.connectTimeoutMs, signal: abort.signal }).then(
+      (raw) => {
+        if (this.pendingProxy !== abort) {
+          raw.destroy();
           return;
         }
-      }
-      socket = tlsConnect({
-        host,
-        port,
-        servername: isIP(host) ? undefined : host,
-        ca,
-        // A pinned certificate is checked by fingerprint below, so the CA chain is not required for it.
-        rejectUnauthorized: !(natter.acceptInvalidCerts || natter.fingerprint),
-      });
-      socket.once('secureConnect', () => this.onSecure(socket as TLSSocket));
-    } else {
-      socket = netConnect({ host, port });
-      socket.once('connect', () => this.onOpen());
-    }
-    this.socket = socket;
+        this.pendingProxy = undefined;
+        if (this.options.tls) this.attach(this.secure({ socket: raw }, ca), false);
+        else {
+          this.attach(raw, false);
+          raw.resume();
+          this.onOpen();
+        }
+      },
+      (e: Error) => {
+        if (this.pendingProxy !== abort) return;
+        this.pendingProxy = undefined;
+        clearTimeout(this.connectTimer);
+        this.lastError ??= e;
+        natter.log.debug('proxy connection failed', { message: e.message });
+        this.safeEmit('close', this.lastError);
+      },
+    );
+  }
+
+  /** TLS to the server (directly, or over a proxied socket) with SNI for the server's host name. */
+  private secure(where: { host: string; port: number } | { socket: Socket }, ca: Buffer | undefined): TLSSocket {
+    const { host, natter } = this.options;
+    const socket = tlsConnect({
+      ...where,
+      host,
+      servername: isIP(host) ? undefined : host,
+      ca,
+      // A pinned certificate is checked by fingerprint below, so the CA chain is not required for it.
+      rejectUnauthorized: !(natter.acceptInvalidCerts || natter.fingerprint),
+    });
+    socket.once('secureConnect', () => this.onSecure(socket));
+    return socket;
+  }
+
+  private startConnectTimer(onTimeout: () => void): void {
+    clearTimeout(this.connectTimer);
     this.connectTimer = setTimeout(() => {
       this.lastError = new TransportError('connection timed out', 'ETIMEDOUT');
-      socket.destroy();
-    }, natter.connectTimeoutMs);
+      onTimeout();
+    }, this.options.natter.connectTimeoutMs);
+  }
+
+  /** Wires a socket in; `timed` starts the connect timer (a proxied socket's timer is already running). */
+  private attach(socket: Socket | TLSSocket, timed: boolean): void {
+    const { natter } = this.options;
+    this.socket = socket;
+    if (!(socket instanceof TLSSocket) && timed) socket.once('connect', () => this.onOpen());
+    if (timed || socket instanceof TLSSocket) this.startConnectTimer(() => socket.destroy());
     socket.on('data', (d: Buffer) => this.onData(d));
     socket.on('error', (e: Error) => {
       this.lastError ??= e;
@@ -179,6 +230,8 @@ export class IrcTransport extends EventEmitter {
   }
 
   close(force?: boolean): void {
+    // Still in the SOCKS5 handshake: cancelling it reports the close like a failed connect.
+    if (this.pendingProxy) return void this.pendingProxy.abort();
     if (!this.socket) return;
     if (force || !this.connected) this.socket.destroy();
     else this.socket.end();
@@ -186,6 +239,8 @@ export class IrcTransport extends EventEmitter {
 
   disposeSocket(): void {
     clearTimeout(this.connectTimer);
+    this.pendingProxy?.abort();
+    this.pendingProxy = undefined;
     if (this.socket) {
       this.socket.removeAllListeners();
       this.socket.on('error', () => {});

@@ -15,7 +15,8 @@ function onJoin(s: IrcSession, line: IrcLine): void {
     if (!s.user && line.ident) s.user = line.ident;
     if (!s.host && line.hostname) s.host = line.hostname;
     s.channels.set(s.fold(name), { name, members: new Map() });
-    s.emit({ type: 'conversation', conversation: { remoteId: name, kind: 'channel', title: name, joined: true } });
+    // Joining answers any invitation to the channel.
+    s.emit({ type: 'conversation', conversation: { remoteId: name, kind: 'channel', title: name, joined: true, invitedBy: null } });
     s.hooks.joined(name);
   } else {
     const ch = s.channel(name);

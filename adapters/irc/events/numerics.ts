@@ -120,9 +120,15 @@ export const numericHandlers: HandlerTable = {
   FAIL: onStandardReply('error'),
   WARN: onStandardReply('warn'),
   NOTE: onStandardReply('info'),
+  // RFC 2812 §3.2.7: an invitation to a channel we are not in becomes an invited conversation (/join accepts it,
+  // /decline forgets it); with invite-notify we also see invitations of others, which stay out of the list.
   INVITE: (s, line) => {
     const channel = line.params[1];
-    if (channel && s.isSelf(line.params[0])) s.emit({ type: 'notice', level: 'info', text: `${line.nick} invites you to ${channel}` });
+    if (!channel || !line.nick || !s.isSelf(line.params[0])) return;
+    if (!s.channel(channel)) {
+      s.emit({ type: 'conversation', conversation: { remoteId: channel, kind: 'channel', title: channel, invitedBy: line.nick } });
+    }
+    s.emit({ type: 'notice', level: 'info', text: `${line.nick} invites you to ${channel}: /join ${channel} accepts` });
   },
   // Handled by irc-framework (keepalive, capability negotiation, SASL) or by the adapter's own callers.
   PING: () => {},

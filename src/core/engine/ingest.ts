@@ -120,7 +120,14 @@ export function ingestMessage(deps: IngestDeps, accountId: string, m: IncomingMe
           dedupKey: m.sentAt !== undefined ? dedupKey(m.senderId, m.sentAt, body) : undefined,
           delivery: own.delivery === 'pending' || own.delivery === 'failed' ? 'sent' : own.delivery,
           failure: null,
+          // The reflection of an upload names where the file now lives (the https link instead of the local file).
+          attachments: m.attachments && m.attachments.length > 0 ? cleanAttachments(m.attachments) : undefined,
         });
+        deps.changes.timeline(conv.id);
+        return updated;
+      }
+      if (m.attachments?.length && own.attachments?.some((a) => a.url.startsWith('file:'))) {
+        const updated = store.updateMessage(own.id, { attachments: cleanAttachments(m.attachments) });
         deps.changes.timeline(conv.id);
         return updated;
       }
@@ -238,7 +245,9 @@ export function applyEvent(deps: IngestDeps, accountId: string, event: AdapterEv
     }
     case 'conversation': {
       const before = findConversation(deps, accountId, event.conversation.remoteId);
-      const conv = upsertConversation(deps, accountId, event.conversation, event.conversation.joined === true);
+      // Joining, or a new invitation, brings a closed conversation back into the list.
+      const c = event.conversation;
+      const conv = upsertConversation(deps, accountId, c, c.joined === true || typeof c.invitedBy === 'string');
       if (!before) changes.conversationList();
       else changes.conversation(conv.id);
       return;

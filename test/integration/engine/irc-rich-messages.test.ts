@@ -124,3 +124,27 @@ test('IRC has no edits or deletions: the engine says so in plain words', { skip 
     error: 'IRC on this server has no message deletion',
   });
 });
+
+test('an INVITE becomes an invited conversation: /decline forgets it, a new invitation brings it back, /join accepts', { skip }, async () => {
+  witness.join('#hideout');
+  await waitFor(() => witness.lines.some((l) => / JOIN :?#hideout/.test(l)), 'the witness is in #hideout');
+  witness.raw('INVITE alice #hideout');
+  await waitFor(() => alice.store.findConversation('local', '#hideout')?.invitedBy === 'witness', 'alice sees the invitation');
+  const conv = alice.store.findConversation('local', '#hideout')!;
+  assert.equal(conv.joined, false);
+  assert.ok(alice.engine.conversations().some((c) => c.id === conv.id), 'listed in the sidebar');
+
+  assert.deepEqual(await alice.engine.dispatch({ type: 'decline', conversationId: conv.id }), {
+    ok: true,
+    info: 'declined the invitation from witness',
+  });
+  assert.ok(!alice.engine.conversations().some((c) => c.id === conv.id), 'gone from the sidebar');
+
+  witness.raw('INVITE alice #hideout');
+  await waitFor(() => alice.engine.conversations().some((c) => c.id === conv.id && c.invitedBy === 'witness'), 'invited again');
+  const joined = await alice.engine.dispatch({ type: 'join', accountId: 'local', address: '#hideout' });
+  assert.equal(joined.ok, true);
+  await waitFor(() => alice.store.getConversation(conv.id)?.joined, 'alice joined #hideout');
+  assert.equal(alice.store.getConversation(conv.id)!.invitedBy, undefined);
+  await waitFor(() => witness.lines.some((l) => /^:alice!\S+ JOIN :?#hideout/.test(l)), 'the witness saw alice join');
+});

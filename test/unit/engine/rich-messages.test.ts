@@ -315,6 +315,16 @@ test('uploads: the file is checked; a pending upload survives a restart and is s
   again.adapter.online();
   await settle(again.engine);
   assert.equal(again.adapter.sent.length, 1, 'sent exactly once');
+  // The server's reflection names the uploaded file's link: it replaces the local path.
+  again.adapter.emit({
+    type: 'message',
+    message: {
+      conversation: { remoteId: '#natter', kind: 'channel' }, localId: pending!.id, remoteId: `r-${pending!.id}`, senderId: 'me',
+      direction: 'out', kind: 'text', body: '', attachments: [{ url: 'https://up.example/x/cat%20picture.png', name: 'cat picture.png', size: 1234 }],
+    },
+  });
+  again.engine.drain();
+  assert.deepEqual(again.store.getMessage(pending!.id)!.attachments, [{ url: 'https://up.example/x/cat%20picture.png', name: 'cat picture.png', size: 1234 }]);
   again.store.close();
 });
 

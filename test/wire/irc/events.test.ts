@@ -17,7 +17,7 @@ test('channel burst: joined conversation with topic, member roles from prefixes 
   try {
     await joined(w);
     const conv = w.ctx.ofType('conversation').find((e) => e.conversation.remoteId === '#natter' && e.conversation.joined);
-    assert.deepEqual(conv?.conversation, { remoteId: '#natter', kind: 'channel', title: '#natter', joined: true });
+    assert.deepEqual(conv?.conversation, { remoteId: '#natter', kind: 'channel', title: '#natter', joined: true, invitedBy: null });
     const topic = w.ctx.ofType('conversation').find((e) => e.conversation.topic !== undefined);
     assert.equal(topic?.conversation.topic, 'Welcome to \x02natter\x02');
     const members = w.ctx.ofType('members').find((e) => e.replace)!;

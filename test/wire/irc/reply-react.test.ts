@@ -87,3 +87,22 @@ test('incoming: +draft/reply on PRIVMSG is replyTo; react/unreact TAGMSGs are re
     await w.stop();
   }
 });
+
+test('an INVITE to a channel we are not in becomes an invited conversation; our own JOIN answers it', async () => {
+  const w = await connectAdapter();
+  try {
+    w.conn.send(':bob!b@h INVITE alice #secret', ':bob!b@h INVITE carol #other');
+    await w.ctx.waitFor((x) => x.type === 'notice' && x.text.includes('#secret'), 'notice');
+    await w.conn.sync();
+    assert.deepEqual(w.ctx.ofType('conversation').filter((c) => c.conversation.remoteId !== '*'), [
+      { type: 'conversation', conversation: { remoteId: '#secret', kind: 'channel', title: '#secret', invitedBy: 'bob' } },
+    ], 'invite-notify about someone else is no invitation of ours');
+    w.conn.send(':alice!u@h JOIN #secret');
+    await w.ctx.waitFor((x) => x.type === 'conversation' && x.conversation.joined === true, 'joined');
+    const last = w.ctx.ofType('conversation').at(-1)!;
+    assert.equal(last.conversation.invitedBy, null);
+    await w.adapter.declineInvite!('#secret');
+  } finally {
+    await w.stop();
+  }
+});
