@@ -276,7 +276,13 @@ export class OmemoDevice {
       const repeat = existing && !existing.initiator && equal(existing.kex.ephemeralKey, kex.ephemeralKey) && existing.kex.preKeyId === kex.preKeyId && existing.kex.signedPreKeyId === kex.signedPreKeyId;
       if (repeat) {
         session = existing;
-        keyMaterial = this.ratchetOpen(session, kex.message, (s) => (session = s));
+        try {
+          keyMaterial = this.ratchetOpen(session, kex.message, (s) => (session = s));
+        } catch (e) {
+          // The key exchange that built this session, again: a copy of a message already read (MAM, offline
+          // storage of unacknowledged stanzas), whose chain has moved on.
+          throw new OmemoDecryptError('duplicate', 'the message was already decrypted before', { cause: e });
+        }
       } else {
         const x = this.x3dh(version);
         const spk = x.signedPreKey.id === kex.signedPreKeyId ? x.signedPreKey : x.previousSignedPreKey?.id === kex.signedPreKeyId ? x.previousSignedPreKey : undefined;
