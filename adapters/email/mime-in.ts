@@ -16,7 +16,7 @@ import type { Logger } from '../../src/core/logger.js';
 import type { EncryptionInfo } from '../../src/core/model.js';
 import { bareMessageId, messageIds, normalizeAddress } from './address.js';
 import { parseAutocrypt, type Autocrypt } from './autocrypt.js';
-import { decrypt } from './pgp.js';
+import { decrypt, fingerprintOf, type PublicKey } from './pgp.js';
 
 export interface InboundMail {
   messageId?: string;
@@ -117,22 +117,22 @@ export async function readMail(raw: Buffer, ac: Autocrypt, log: Logger): Promise
         const d = await decrypt(armored, await ac.ownKey());
         inner = await simpleParser(Buffer.from(d.data), PARSE);
         verify = async (fromAddress, date) => {
+          // One check over every candidate: openpgp.js verifies a decrypted message's signatures only once.
           const known = await ac.peerKey(fromAddress);
-          if (known) {
-            const fpr = await d.verify([known]);
-            if (fpr) return { scheme: 'openpgp', senderDevice: fpr, trust: 'trusted' };
-          }
-          // A key carried by this very message (its protected Autocrypt header) counts only when it signed it.
+          const carried: Array<{ header: ReturnType<typeof parseAutocrypt> & object; key: PublicKey }> = [];
           for (const value of headerValues(inner!.headerLines, 'autocrypt')) {
             const h = parseAutocrypt(value);
             if (!h || h.addr !== fromAddress) continue;
-            const candidate = await ac.learnPreview(h);
-            if (!candidate) continue;
-            const fpr = await d.verify([candidate]);
-            if (fpr) {
-              await ac.learn(h, date, false);
-              return { scheme: 'openpgp', senderDevice: fpr, trust: 'unverified' };
-            }
+            const key = await ac.learnPreview(h);
+            if (key) carried.push({ header: h, key });
+          }
+          const fpr = await d.verify([...(known ? [known] : []), ...carried.map((c) => c.key)]);
+          if (fpr && known && fpr === fingerprintOf(known)) return { scheme: 'openpgp', senderDevice: fpr, trust: 'trusted' };
+          // A key carried by this very message (its protected Autocrypt header) counts only when it signed it.
+          const signer = carried.find((c) => fingerprintOf(c.key) === fpr);
+          if (fpr && signer) {
+            await ac.learn(signer.header, date, false);
+            return { scheme: 'openpgp', senderDevice: fpr, trust: 'unverified' };
           }
           return { scheme: 'openpgp', trust: 'untrusted' };
         };

@@ -52,9 +52,10 @@ export function encodeWords(text: string): string {
 /** `"Name" <addr>` (name encoded or quoted), or `<addr>` without a name. */
 export function formatAddress(address: string, name?: string): string {
   if (!name) return `<${address}>`;
-  const enc = encodeWords(name);
-  if (enc !== name.replace(/[\r\n]+/g, ' ')) return `${enc} <${address}>`;
-  return `"${name.replace(/[\\"]/g, (c) => `\\${c}`)}" <${address}>`;
+  const clean = name.replace(/[\r\n]+/g, ' ');
+  const enc = encodeWords(clean);
+  if (enc !== clean) return `${enc} <${address}>`;
+  return `"${clean.replace(/[\\"]/g, (c) => `\\${c}`)}" <${address}>`;
 }
 
 /** RFC 5322 date-time. */

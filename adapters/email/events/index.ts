@@ -17,6 +17,8 @@ export type { Inbound } from './types.js';
 export function isChat(s: EmailState, mail: InboundMail): boolean {
   if (mail.header('chat-version') !== undefined) return true;
   if ([mail.inReplyTo, ...mail.references].some((id) => s.conversationOf(id) !== undefined)) return true;
+  // Encrypted mail we cannot read hides its Chat-Version: from someone we chat with it is shown as a failed message.
+  if (mail.encryption.error && mail.from && s.kv.get(KV_CONTACT + mail.from.address) !== undefined) return true;
   return s.opts!.classicFromContacts && mail.from !== undefined && s.kv.get(KV_CONTACT + mail.from.address) !== undefined;
 }
 

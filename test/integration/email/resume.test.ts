@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mailSkipReason, startMailServer, type MailServer } from '../../harness/mail-server.js';
 import { startTcpProxy, type TcpProxy } from '../../harness/tcp-proxy.js';
+import { waitFor } from '../../harness/wait-for.js';
 import { client, direct, memoryKv, messages, PASSWORD, received, type Client } from './support.js';
 
 const skip = mailSkipReason();
@@ -48,11 +49,7 @@ test('restart: a new adapter on the same kv fetches only mail that came while it
   assert.ok(key);
 
   await bob.adapter.send({ localId: 'r4', conversation: direct(`alice@${server.domain}`), kind: 'text', body: 'while you were away' });
-  await new Promise<void>((resolve) => {
-    const t = setInterval(() => {
-      if (server.inboxFiles('alice').length === 3) (clearInterval(t), resolve());
-    }, 50);
-  });
+  await waitFor(() => server.inboxFiles('alice').length === 3, 'the message delivered while alice is stopped', 30_000);
   const a2 = await alice();
   await received(a2, 'while you were away');
   // Another message proves the sync is past the old ones, not just slow with them.
