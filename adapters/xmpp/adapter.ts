@@ -19,6 +19,7 @@ import { declineInvitation } from './invitations.js';
 import { joinRoomOrContact, leaveRoomAndBookmark } from './membership-extras.js';
 import { sendMessage, sendTyping } from './sending.js';
 import { makeSession } from './session.js';
+import { OmemoPipeline } from './omemo/pipeline.js';
 import { XmppState } from './state.js';
 
 export { KV_MAM_LAST, KV_MAM_ROOM } from './catch-up.js';
@@ -36,6 +37,7 @@ export class XmppAdapter implements Adapter {
     s.opts = readOptions(ctx.config);
     s.password = (await ctx.secret('password')) ?? '';
     registerSecret(s.password);
+    if (ctx.config.omemo === true) s.omemo = new OmemoPipeline({ kv: ctx.kv, own: s.opts.bare, log: s.log.child('omemo'), now: () => ctx.now() });
     s.session = makeSession(s);
     s.stopping = false;
     connect(s);

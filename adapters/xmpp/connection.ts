@@ -155,6 +155,8 @@ function onOnline(s: XmppState, conn: Connection, resumed: boolean): void {
   // Anything that arrived while no session was up is in the archive (also when resumption failed).
   void catchUp(s, conn);
   directoryOnline(s, conn);
+  // OMEMO: publish the bundles and the device in both device lists (omemo/pipeline.ts).
+  if (s.omemo) void s.omemo.online((iq) => s.request(conn, iq));
 }
 
 function onClose(s: XmppState, conn: Connection): void {

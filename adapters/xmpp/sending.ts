@@ -2,11 +2,12 @@
  * Outgoing traffic of a conversation: messages (Adapter.send) and chat states (Adapter.setTyping). Delivery
  * outcomes are tracked by outgoing.ts (stream management acks, receipts, room echoes).
  */
-import xml from '@xmpp/xml';
+import xml, { type Element } from '@xmpp/xml';
 import { SendRejected, type OutgoingMessage, type SendResult } from '../../src/core/contract.js';
 import { supports } from './disco.js';
 import { bareOf, normalizeJid, parseJid } from './jid.js';
 import { NS } from './ns.js';
+import { OmemoEncryptError } from './omemo/pipeline.js';
 import { decorateOutgoing, rememberSent } from './rich-sending.js';
 import type { Connection, XmppState } from './state.js';
 import { bodyWithUpload, oobElement, uploadAttachment } from './upload.js';
@@ -50,6 +51,8 @@ export async function sendMessage(s: XmppState, message: OutgoingMessage): Promi
       );
   // Reply with fallback quote (XEP-0461/0428) and chat markers request (XEP-0333): rich-sending.ts.
   decorateOutgoing(s, message, stanza, room?.jid);
+  // OMEMO (omemo/pipeline.ts) for contacts that publish devices; never in the clear when that fails.
+  if (!room && s.omemo) await encryptOrRefuse(s, conn, stanza, message.conversation.remoteId);
   s.typingSent.delete(normalizeJid(message.conversation.remoteId));
   const result = s.outgoing.track(id, room?.jid);
   rememberSent(s, message, room?.jid, result);
@@ -63,6 +66,15 @@ export async function sendMessage(s: XmppState, message: OutgoingMessage): Promi
   // Without stream management the write is the only confirmation there is (RFC 6120 gives none).
   if (!room && !conn.client.sm.enabled) s.outgoing.accepted(id);
   return result;
+}
+
+async function encryptOrRefuse(s: XmppState, conn: Connection, stanza: Element, to: string): Promise<void> {
+  try {
+    await s.omemo!.encryptOutgoing(stanza, to, (iq) => s.request(conn, iq));
+  } catch (e) {
+    if (e instanceof OmemoEncryptError) throw new SendRejected(e.message, { cause: e });
+    throw new SendRejected('OMEMO encryption failed; the message was not sent', { cause: e, retryable: true });
+  }
 }
 
 /**

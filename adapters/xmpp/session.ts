@@ -22,6 +22,9 @@ export function makeSession(s: XmppState): Session {
     now: () => s.ctx!.now(),
     rich: s.rich,
     emit: (e) => s.emit(e),
+    ...(s.omemo
+      ? { omemo: { decryptIncoming: (m, sender) => s.omemo!.decryptIncoming(m, sender, s.conn && !s.conn.closed ? (iq) => s.request(s.conn!, iq) : undefined) } }
+      : {}),
     send: (stanza) => s.write(stanza),
     unlockRoom: (room) => void unlockRoom(s, room),
     joinRoom: (jid) => {

@@ -18,6 +18,7 @@ import type { XmppOptions } from './options.js';
 import { OutgoingTracker } from './outgoing.js';
 import { RichState } from './rich-state.js';
 import { Rooms } from './rooms.js';
+import type { OmemoPipeline } from './omemo/pipeline.js';
 
 export const IQ_TIMEOUT_MS = 30_000;
 
@@ -62,6 +63,8 @@ export class XmppState {
   readonly typingSent = new Map<string, boolean>();
   /** MUC service domains found by service discovery (XEP-0030), and domains known not to be one. */
   readonly conferenceDomains = new Map<string, boolean>();
+  /** OMEMO end-to-end encryption (omemo/pipeline.ts), when the account's config enables it (`omemo = true`). */
+  omemo?: OmemoPipeline;
   readonly iqs = new IqRequests(() => ({ bare: this.opts!.bare, full: this.session?.full }));
 
   /** Hands an event to the engine; an engine that throws is logged, never breaks the adapter. */

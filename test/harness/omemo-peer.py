@@ -244,7 +244,8 @@ class Peer(ClientXMPP):
                         b = env.find(f"{{{NS_SCE}}}content/{{jabber:client}}body")
                         body = b.text if b is not None else None
                 emit("message", **{"from": sender, "body": body, "version": NS_VERSION[ns], "deviceId": device.device_id,
-                                   "identity": device.identity_key.hex()})
+                                   "identity": device.identity_key.hex(), "stanzaBody": msg["body"],
+                                   "stanza": str(msg)})
             except Exception as e:  # pylint: disable=broad-except
                 emit("decrypt-error", **{"from": sender, "version": NS_VERSION[ns], "error": f"{type(e).__name__}: {e}"})
 

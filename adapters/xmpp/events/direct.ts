@@ -24,6 +24,8 @@ export interface DirectOptions {
 }
 
 export function directMessage(s: Session, m: Element, o: DirectOptions = {}): IncomingMessage | undefined {
+  // OMEMO (omemo/pipeline.ts): the body becomes the plaintext, or a placeholder saying why it could not be.
+  const encryption = s.omemo?.decryptIncoming(m, (m.attrs.from ?? s.own).split('/')[0]!);
   // A reply's quote of the message it answers (XEP-0461 fallback) is not part of what the sender wrote.
   const raw = bodyWithoutFallback(m);
   if (raw === undefined) return undefined;
@@ -54,6 +56,7 @@ export function directMessage(s: Session, m: Element, o: DirectOptions = {}): In
     ...attachmentsOf(m, action ? raw.slice(4) : raw),
     ...(sentAt !== undefined ? { sentAt } : {}),
     ...(o.historical ? { historical: true } : {}),
+    ...(encryption ? { encryption } : {}),
     ...(m.attrs.id ? { ext: { xmppId: m.attrs.id } } : {}),
   };
   return enrichMessage(s, m, msg, { conversation: conversationId, group: false, ...(out ? {} : { from: m.attrs.from }) });

@@ -25,6 +25,8 @@ export function onMessage(s: Session, m: Element): void {
   // Call invitations and their outcome (XEP-0353) are lines of their own, never chat.
   if (onJingleMessage(s, m)) return;
   onReceipt(s, m);
+  // OMEMO decrypts first, so corrections and replies see the plaintext (the result is kept for directMessage).
+  s.omemo?.decryptIncoming(m, (m.attrs.from ?? s.own).split('/')[0]!);
   // Corrections, reactions, retractions and markers change earlier messages (events/rich.ts).
   if (onRichDirect(s, m)) {
     answerReceiptRequest(s, m);

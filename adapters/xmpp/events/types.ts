@@ -3,6 +3,7 @@
  * report events and answer stanzas. Kept small so the handlers can be driven by fixtures without a connection.
  */
 import type { AdapterEvent, KeyValue } from '../../../src/core/contract.js';
+import type { EncryptionInfo } from '../../../src/core/model.js';
 import type { Logger } from '../../../src/core/logger.js';
 import type { Element } from '@xmpp/xml';
 import type { MamQueries } from '../mam.js';
@@ -26,6 +27,8 @@ export interface Session {
   /** What corrections, replies, reactions and markers remember between stanzas. */
   readonly rich: RichState;
   emit(event: AdapterEvent): void;
+  /** OMEMO decryption in place (omemo/pipeline.ts), when enabled: the body becomes the plaintext or a placeholder. */
+  readonly omemo?: { decryptIncoming(m: Element, sender: string): EncryptionInfo | undefined };
   /** Writes a stanza (fire and forget; failures are logged). */
   send(stanza: Element): void;
   /** The room asks for its configuration before it opens (XEP-0045 §10.1.2: status 201). */

@@ -1,0 +1,194 @@
+/**
+ * OMEMO as a pipeline on the XMPP adapter's one-to-one messages: the adapter calls {@link OmemoPipeline.online} when
+ * a new session is bound, {@link OmemoPipeline.encryptOutgoing} on each outgoing chat stanza before it is written,
+ * and {@link OmemoPipeline.decryptIncoming} on each incoming chat message (live, carbon copy or archive result, after
+ * the adapter's own trust checks on the wrapper) before turning it into a contract message.
+ *
+ * Policy (issue #4): a contact that publishes OMEMO devices gets encrypted messages; each device gets OMEMO 2 when it
+ * publishes it, else legacy (one stanza may carry both elements); the own other devices get copies. When a contact
+ * publishes devices but no device could be encrypted for, the message is refused rather than sent in the clear.
+ * Trust is Blind Trust Before Verification: every device is used, and messages report `unverified`.
+ */
+import xml, { type Element } from '@xmpp/xml';
+import type { KeyValue } from '../../../src/core/contract.js';
+import type { Logger } from '../../../src/core/logger.js';
+import type { EncryptionInfo } from '../../../src/core/model.js';
+import { OmemoDecryptError, OmemoDevice, VERSIONS, type Recipient } from './device.js';
+import { announceOwnDevice, fetchBundle, fetchDeviceList, publishBundle, type IqRequest } from './pep.js';
+import { NS_LEGACY, NS_OMEMO2 } from './profile.js';
+import type { OmemoVersion } from './wire.js';
+import { NODES, parseDeviceList, versionOfNamespace } from './xml.js';
+
+/** The body other clients show when they cannot decrypt (XEP-0384 §4.5 fallback). */
+export const FALLBACK_BODY = 'I sent you an OMEMO encrypted message but your client doesn’t seem to support that.';
+const SCHEME: Record<OmemoVersion, EncryptionInfo['scheme']> = { legacy: 'omemo:legacy', omemo2: 'omemo:2' };
+const NS_EME = 'urn:xmpp:eme:0';
+const NS_HINTS = 'urn:xmpp:hints';
+const NS_PUBSUB_EVENT = 'http://jabber.org/protocol/pubsub#event';
+/** How long a fetched device list is used before asking again (PEP notifications update it in between). */
+const DEVICE_LIST_TTL_MS = 5 * 60_000;
+
+/** Thrown by {@link OmemoPipeline.encryptOutgoing} when encryption is due but impossible: nothing is sent. */
+export class OmemoEncryptError extends Error {}
+
+export interface OmemoPipelineOptions {
+  kv: KeyValue;
+  /** Own bare JID. */
+  own: string;
+  log: Logger;
+  now?: () => number;
+}
+
+export class OmemoPipeline {
+  readonly device: OmemoDevice;
+  private readonly lists = new Map<string, { at: number; ids: number[] }>();
+  /** Each stanza is decrypted once (several handlers may look at it; a second try would be a duplicate). */
+  private readonly seen = new WeakMap<Element, EncryptionInfo | undefined>();
+  private readonly now: () => number;
+
+  constructor(private readonly o: OmemoPipelineOptions) {
+    this.now = o.now ?? Date.now;
+    this.device = OmemoDevice.open(o.kv, o.own, { now: this.now });
+  }
+
+  /** A new session is bound: publish both bundles and make sure both own device lists name this device. */
+  async online(request: IqRequest): Promise<void> {
+    try {
+      await announceOwnDevice(request, this.o.own, this.device, VERSIONS);
+      this.o.log.info('omemo device announced', { deviceId: this.device.deviceId });
+    } catch (e) {
+      this.o.log.warn('omemo: publishing the device failed', e);
+    }
+  }
+
+  /** A PEP notification (XEP-0163) of a device list: refreshes the cache. True when it was one. */
+  onPepEvent(m: Element): boolean {
+    const items = m.getChild('event', NS_PUBSUB_EVENT)?.getChild('items');
+    const node = items?.attrs.node;
+    const version = VERSIONS.find((v) => NODES[v].devices === node);
+    if (!items || !version) return false;
+    const jid = (m.attrs.from ?? this.o.own).split('/')[0]!.toLowerCase();
+    const el = items.getChild('item')?.getChildElements()[0];
+    try {
+      this.lists.set(`${version} ${jid}`, { at: this.now(), ids: el ? parseDeviceList(el).ids : [] });
+    } catch (e) {
+      this.o.log.debug('omemo: bad device list notification', e);
+    }
+    return true;
+  }
+
+  private async deviceIds(request: IqRequest, jid: string, version: OmemoVersion): Promise<number[]> {
+    const key = `${version} ${jid}`;
+    const cached = this.lists.get(key);
+    if (cached && this.now() - cached.at < DEVICE_LIST_TTL_MS) return cached.ids;
+    const ids = await fetchDeviceList(request, jid, version);
+    this.lists.set(key, { at: this.now(), ids });
+    return ids;
+  }
+
+  /** Recipients per version: OMEMO 2 for devices that publish it, legacy for the rest. */
+  private async recipients(request: IqRequest, jid: string): Promise<Record<OmemoVersion, Recipient[]>> {
+    const two = await this.deviceIds(request, jid, 'omemo2').catch((): number[] => []);
+    const legacy = (await this.deviceIds(request, jid, 'legacy').catch((): number[] => [])).filter((id) => !two.includes(id));
+    const out: Record<OmemoVersion, Recipient[]> = { omemo2: [], legacy: [] };
+    for (const [version, ids] of [['omemo2', two], ['legacy', legacy]] as const) {
+      for (const deviceId of ids) {
+        if (jid === this.o.own && deviceId === this.device.deviceId) continue;
+        if (this.device.hasSession(version, jid, deviceId)) out[version].push({ jid, deviceId });
+        else {
+          const bundle = await fetchBundle(request, jid, version, deviceId).catch((e: unknown) => {
+            this.o.log.debug('omemo: bundle fetch failed', { jid, deviceId, version, error: String(e) });
+            return undefined;
+          });
+          if (bundle) out[version].push({ jid, deviceId, bundle });
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Encrypts a one-to-one chat stanza in place when `to` publishes OMEMO devices: the `<body/>` becomes the fallback
+   * text, `<encrypted/>` elements (one per version in use), an EME hint (XEP-0380) and a store hint (XEP-0334) are
+   * added. Returns what protected it, or undefined when `to` has no OMEMO devices (sent as is). Throws
+   * {@link OmemoEncryptError} when `to` has devices but none could be encrypted for.
+   */
+  async encryptOutgoing(stanza: Element, to: string, request: IqRequest): Promise<EncryptionInfo | undefined> {
+    const bodyEl = stanza.getChild('body');
+    if (!bodyEl) return undefined;
+    const peer = to.split('/')[0]!.toLowerCase();
+    const theirs = await this.recipients(request, peer);
+    if (theirs.omemo2.length + theirs.legacy.length === 0) {
+      // No bundle reachable: does the contact publish device ids at all? Then refuse rather than leak.
+      const listed = (this.lists.get(`omemo2 ${peer}`)?.ids.length ?? 0) + (this.lists.get(`legacy ${peer}`)?.ids.length ?? 0);
+      if (listed > 0) throw new OmemoEncryptError(`${peer} uses OMEMO but none of their devices could be reached; the message was not sent`);
+      return undefined;
+    }
+    const mine = peer === this.o.own ? { omemo2: [], legacy: [] } : await this.recipients(request, this.o.own);
+    const body = bodyEl.text();
+    const elements: Element[] = [];
+    const failures: string[] = [];
+    let used: OmemoVersion | undefined;
+    for (const version of VERSIONS) {
+      const targets = [...theirs[version], ...mine[version]];
+      if (theirs[version].length === 0) {
+        // Own devices of this version still get a copy when the contact is reached through the other version.
+        if (mine[version].length === 0 || !used) continue;
+      }
+      const r = this.device.encrypt(version, body, targets, { to: peer });
+      failures.push(...r.failed.map((f) => `${f.jid}/${f.deviceId}: ${f.error}`));
+      if (r.encryptedFor.some((d) => d.jid === peer)) used = version === 'legacy' || !used ? version : used;
+      if (r.encryptedFor.length) elements.push(r.element);
+    }
+    if (!used) throw new OmemoEncryptError(`could not encrypt for any device of ${peer}: ${failures.join('; ')}`);
+    if (failures.length) this.o.log.warn('omemo: some devices were left out', { failures });
+    bodyEl.children = [FALLBACK_BODY];
+    stanza.append(...elements);
+    stanza.append(xml('encryption', { xmlns: NS_EME, namespace: used === 'legacy' ? NS_LEGACY : NS_OMEMO2, name: 'OMEMO' }));
+    if (!stanza.getChild('store', NS_HINTS)) stanza.append(xml('store', { xmlns: NS_HINTS }));
+    return { scheme: SCHEME[used], senderDevice: String(this.device.deviceId), trust: 'unverified' };
+  }
+
+  /**
+   * Decrypts an incoming chat message in place: the `<body/>` becomes the plaintext, or a placeholder saying why
+   * decryption failed, or goes away for an empty OMEMO message (a heartbeat carries no text). Returns what protected
+   * the message, or undefined when it carries no OMEMO element. `sender` is the bare JID the adapter has checked.
+   */
+  decryptIncoming(m: Element, sender: string, request?: IqRequest): EncryptionInfo | undefined {
+    if (this.seen.has(m)) return this.seen.get(m);
+    const info = this.decryptOnce(m, sender, request);
+    this.seen.set(m, info);
+    return info;
+  }
+
+  private decryptOnce(m: Element, sender: string, request?: IqRequest): EncryptionInfo | undefined {
+    const els = m.getChildren('encrypted').filter((e) => versionOfNamespace(e.getNS()));
+    if (els.length === 0) return undefined;
+    // Prefer OMEMO 2 when both are present; fall back to the other element when ours is not in the first.
+    els.sort((a, b) => (a.getNS() === NS_OMEMO2 ? -1 : b.getNS() === NS_OMEMO2 ? 1 : 0));
+    let lastError: OmemoDecryptError | undefined;
+    let version: OmemoVersion = versionOfNamespace(els[0]!.getNS())!;
+    for (const el of els) {
+      version = versionOfNamespace(el.getNS())!;
+      try {
+        const r = this.device.decrypt(el, sender.toLowerCase());
+        if (r.republishBundle && request) void publishBundle(request, this.device, r.version).catch((e: unknown) => this.o.log.warn('omemo: bundle republish failed', e));
+        this.setBody(m, r.body);
+        return { scheme: SCHEME[r.version], senderDevice: String(r.senderDevice), trust: 'unverified' };
+      } catch (e) {
+        if (!(e instanceof OmemoDecryptError)) throw e;
+        lastError = e;
+        if (e.code !== 'not-for-us') break;
+      }
+    }
+    const reason = lastError?.message ?? 'unknown error';
+    this.o.log.info('omemo: could not decrypt', { sender, code: lastError?.code, reason });
+    this.setBody(m, `[OMEMO message that could not be decrypted: ${reason}]`);
+    return { scheme: SCHEME[version], trust: 'unknown', error: reason };
+  }
+
+  private setBody(m: Element, text: string | undefined): void {
+    m.children = m.children.filter((c) => typeof c === 'string' || c.name !== 'body');
+    if (text !== undefined) m.append(xml('body', {}, text));
+  }
+}
