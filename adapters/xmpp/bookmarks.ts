@@ -138,6 +138,8 @@ const usable = (s: XmppState, conn: Connection) => s.conn === conn && !conn.clos
  */
 export async function loadBookmarks(s: XmppState, conn: Connection): Promise<void> {
   const d = s.directory;
+  // Writes made while the list is being read would be lost when it arrives: they wait until it is in.
+  d.bookmarksReady = false;
   try {
     if (!d.bookmarkStore) {
       const info = await s.iq(conn, 'get', xml('query', { xmlns: NS_DISCO_INFO }), s.opts!.bare);
@@ -149,6 +151,7 @@ export async function loadBookmarks(s: XmppState, conn: Connection): Promise<voi
     if (!usable(s, conn)) return;
     d.bookmarks.clear();
     for (const b of list) d.bookmarks.set(b.jid, b);
+    d.bookmarksReady = true;
   } catch (e) {
     s.log.warn('bookmarks not loaded', { error: String(e) });
     return;
@@ -192,7 +195,7 @@ function joinBookmarked(s: XmppState, b: Bookmark, conn: Connection): void {
 async function saveBookmark(s: XmppState, b: Bookmark): Promise<void> {
   const conn = s.conn;
   const d = s.directory;
-  if (!conn?.online || conn.closed || !d.bookmarkStore) {
+  if (!conn?.online || conn.closed || !d.bookmarkStore || !d.bookmarksReady) {
     d.bookmarkPending.set(b.jid, b);
     return;
   }
@@ -205,7 +208,7 @@ async function saveBookmark(s: XmppState, b: Bookmark): Promise<void> {
 async function removeBookmark(s: XmppState, jid: string): Promise<void> {
   const conn = s.conn;
   const d = s.directory;
-  if (!conn?.online || conn.closed || !d.bookmarkStore) {
+  if (!conn?.online || conn.closed || !d.bookmarkStore || !d.bookmarksReady) {
     d.bookmarkPending.set(jid, null);
     return;
   }

@@ -47,7 +47,9 @@ export class Directory {
   readonly bookmarks = new Map<string, Bookmark>();
   /** Which bookmark storage the server has: XEP-0402 (PEP), XEP-0048 (private XML), or not known yet. */
   bookmarkStore: 'pep' | 'private' | undefined;
-  /** Rooms joined or left while the bookmark storage was not known yet (written once it is). */
+  /** The bookmarks of this session have been read; until then writes wait in bookmarkPending. */
+  bookmarksReady = false;
+  /** Rooms joined or left while the bookmarks were not read yet (written once they are). */
   readonly bookmarkPending = new Map<string, Bookmark | null>();
   readonly roster = new Map<string, RosterItem>();
   /** Bare JID → full JID (or bare for resource-less presence) → presence. */
