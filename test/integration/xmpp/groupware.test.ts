@@ -162,5 +162,6 @@ test("caps: bob's presence carries natter's caps; alice asks him for node#ver on
   await waitUntil(() => alice.ctx.kv.get(`caps:${ownVer()}`) !== undefined, "bob's caps cached", 20_000);
   const features = JSON.parse(alice.ctx.kv.get(`caps:${ownVer()}`)!) as string[];
   assert.ok(features.includes('urn:xmpp:receipts') && features.includes('urn:xmpp:bookmarks:1+notify'));
-  assert.match(server.log(), /Received\[c2s\]: <iq [^>]*type='get' to='bob@localhost\/natter\.[0-9a-f]+'/, 'asked at his full JID');
+  const asked = server.log().split('\n').filter((l) => l.includes('Received[c2s]: <iq ') && l.includes("type='get'") && /to='bob@localhost\/natter\.[0-9a-f]+'/.test(l));
+  assert.ok(asked.length >= 1, 'asked at his full JID');
 });
