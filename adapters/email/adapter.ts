@@ -10,7 +10,7 @@ import { registerSecret } from '../../src/core/logger.js';
 import { normalizeAddress } from './address.js';
 import { Autocrypt } from './autocrypt.js';
 import { emailCapabilities } from './capabilities.js';
-import { runCommand } from './commands.js';
+import { runCommand, startJoin } from './commands.js';
 import { connect, stopConnection } from './imap-connection.js';
 import { readOptions } from './options.js';
 import { sendChat, sendMessage } from './sending.js';
@@ -44,10 +44,13 @@ export class EmailAdapter implements Adapter {
     return sendMessage(this.s, message);
   }
 
-  /** Opens a 1:1 chat with an address (nothing goes out until the first message). */
+  /** Opens a 1:1 chat with an address (nothing goes out until the first message), or joins from an invite link. */
   async join(address: string): Promise<void> {
+    if (/^(openpgp4fpr:|https:\/\/i\.delta\.chat\/)/i.test(address.trim())) {
+      await startJoin(this.s, address);
+      return;
+    }
     const a = normalizeAddress(address);
-    if (/^(openpgp4fpr:|https:\/\/i\.delta\.chat\/)/i.test(address)) throw new CommandError('SecureJoin (Delta Chat invite links) is not supported by natter yet');
     if (!/^[^@\s<>]+@[^@\s<>]+$/.test(a)) throw new CommandError(`not an email address: ${address}`);
     this.s.emit({ type: 'conversation', conversation: { remoteId: a, kind: 'direct', title: a, joined: true } });
   }

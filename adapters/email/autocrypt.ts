@@ -13,6 +13,8 @@ import { fingerprintOf, generateOwnKey, readPrivate, readPublicBinary, usableFor
 
 export const KV_OWN_KEY = 'autocrypt:own';
 export const KV_PEER = 'autocrypt:peer:';
+/** kv prefix: address → fingerprint verified out of band (SecureJoin); such a key is never replaced by Autocrypt. */
+export const KV_VERIFIED = 'autocrypt:verified:';
 
 export interface PeerState {
   /** Base64 of the binary transferable public key (Autocrypt keydata). */
@@ -155,6 +157,11 @@ export class Autocrypt {
       return undefined;
     }
     const fingerprint = fingerprintOf(key);
+    const verified = this.verifiedFingerprint(header.addr);
+    if (verified && verified !== fingerprint) {
+      this.log.info('ignored a key that differs from the verified one', { addr: header.addr, fingerprint });
+      return undefined;
+    }
     const current = this.peer(header.addr);
     if (current) {
       if (gossip && !current.gossip) return current.fingerprint === fingerprint ? key : undefined;
@@ -171,6 +178,16 @@ export class Autocrypt {
     this.kv.set(KV_PEER + header.addr, JSON.stringify(state));
     this.peerCache.set(fingerprint, key);
     return key;
+  }
+
+  /** The fingerprint verified for `address` (SecureJoin), if any. */
+  verifiedFingerprint(address: string): string | undefined {
+    return this.kv.get(KV_VERIFIED + normalizeAddress(address));
+  }
+
+  /** Records that `fingerprint` is `address`'s key, checked out of band; it must be the stored key already. */
+  markVerified(address: string, fingerprint: string): void {
+    this.kv.set(KV_VERIFIED + normalizeAddress(address), fingerprint);
   }
 
   /** Keys for every recipient, or undefined when one is missing (then the message cannot go encrypted). */

@@ -2,11 +2,16 @@
  * Email commands without a portable action:
  * - `/group <name> <address>…` creates a group (Delta Chat group: random Chat-Group-ID) with those members; it
  *   reaches them with the first message sent to it. The name is one word; underscores become spaces.
- * - `/invite` and `/join <link>`: SecureJoin is not implemented yet; they say so instead of doing something else.
+ * - `/invite [name]` shows a SecureJoin v3 invite (a link and its QR code) as a notice; whoever opens it in Delta
+ *   Chat (or natter's `/join`) becomes a verified contact.
+ * - `/join <link>` joins from a pasted `https://i.delta.chat/#…` or `OPENPGP4FPR:…` link (setup-contact invites).
  */
+import QRCode from 'qrcode';
 import { CommandError } from '../../src/core/errors.js';
 import { normalizeAddress } from './address.js';
 import { announceGroup, newGroupId, putGroup } from './groups.js';
+import { acceptInvite, makeInvite } from './securejoin.js';
+import { sendRequestPubkey } from './securejoin-send.js';
 import type { EmailState } from './state.js';
 
 const ADDRESS = /^[^@\s<>]+@[^@\s<>]+$/;
@@ -32,10 +37,26 @@ export async function runCommand(s: EmailState, name: string, args: string[]): P
       createGroup(s, title.replace(/_/g, ' '), members);
       return;
     }
-    case 'invite':
-    case 'join':
-      throw new CommandError('SecureJoin (Delta Chat invite links) is not supported by natter yet');
+    case 'invite': {
+      const link = await makeInvite(s, args.join(' ') || undefined);
+      const qr = await QRCode.toString(link, { type: 'utf8', errorCorrectionLevel: 'M' });
+      s.emit({ type: 'notice', level: 'info', text: `Invite (open in Delta Chat or paste into /join):\n${link}\n${qr}` });
+      return;
+    }
+    case 'join': {
+      if (!args[0]) throw new CommandError('usage: /join <invite link>');
+      await startJoin(s, args[0]);
+      return;
+    }
     default:
       throw new CommandError(`unknown email command /${name}`);
   }
+}
+
+/** Starts SecureJoin v3 as the joiner: remembers the invite and asks the inviter for its key. */
+export async function startJoin(s: EmailState, link: string): Promise<void> {
+  const invite = acceptInvite(s, link);
+  s.emit({ type: 'conversation', conversation: { remoteId: invite.addr, kind: 'direct', title: invite.name ?? invite.addr, joined: true, encrypted: true } });
+  await sendRequestPubkey(s, invite);
+  s.emit({ type: 'notice', level: 'info', text: `SecureJoin with ${invite.addr} started; waiting for their key` });
 }

@@ -15,8 +15,8 @@ import { simpleParser, type AddressObject, type HeaderLines, type ParsedMail, ty
 import type { Logger } from '../../src/core/logger.js';
 import type { EncryptionInfo } from '../../src/core/model.js';
 import { bareMessageId, messageIds, normalizeAddress } from './address.js';
-import { parseAutocrypt, type Autocrypt } from './autocrypt.js';
-import { decrypt, fingerprintOf, type PublicKey } from './pgp.js';
+import { parseAutocrypt, type Autocrypt, type AutocryptHeader } from './autocrypt.js';
+import { decrypt, decryptSymmetric, fingerprintOf, isSymmetric, type Decrypted, type PublicKey } from './pgp.js';
 
 export interface InboundMail {
   messageId?: string;
@@ -36,6 +36,10 @@ export interface InboundMail {
   /** For a disposition notification (RFC 8098): the Message-ID it reports on. */
   mdnFor?: string;
   encryption: EncryptionInfo;
+  /** The shared secret that opened a password-encrypted message (SecureJoin v3), if that is how it was encrypted. */
+  symmetricSecret?: string;
+  /** Autocrypt-Gossip headers of an encrypted, validly signed message (addresses and keys as sent). */
+  gossip: AutocryptHeader[];
 }
 
 const PARSE = { skipHtmlToText: false, skipTextToHtml: true, skipImageLinks: true, keepCidLinks: true } as const;
@@ -100,13 +104,14 @@ function mdnTarget(parsed: ParsedMail): string | undefined {
  * Parses `raw` (the whole message). Encrypted mail that cannot be decrypted comes back with an `encryption.error`
  * and a placeholder text, never with ciphertext. Throws only when the bytes are not mail at all.
  */
-export async function readMail(raw: Buffer, ac: Autocrypt, log: Logger): Promise<InboundMail> {
+export async function readMail(raw: Buffer, ac: Autocrypt, log: Logger, secrets: () => string[] = () => []): Promise<InboundMail> {
   const outer = await simpleParser(raw, PARSE);
   const outerCt = outer.headers.get('content-type') as StructuredHeader | undefined;
   const outerFrom = addresses(outer.from)[0];
   let inner: ParsedMail | undefined;
   let encryption: EncryptionInfo = { scheme: 'none' };
   let verify: ((fromAddress: string, date: number) => Promise<EncryptionInfo>) | undefined;
+  let symmetricSecret: string | undefined;
 
   if (outerCt?.value === 'multipart/encrypted') {
     const armored = findArmored(outer);
@@ -114,8 +119,24 @@ export async function readMail(raw: Buffer, ac: Autocrypt, log: Logger): Promise
       encryption = { scheme: 'openpgp', error: 'the encrypted part is missing' };
     } else {
       try {
-        const d = await decrypt(armored, await ac.ownKey());
-        inner = await simpleParser(Buffer.from(d.data), PARSE);
+        let d: Decrypted | undefined;
+        if (await isSymmetric(armored)) {
+          // SecureJoin v3: encrypted to a secret shared through the invite link, not to our key.
+          for (const secret of secrets()) {
+            try {
+              d = await decryptSymmetric(armored, secret);
+              symmetricSecret = secret;
+              break;
+            } catch {
+              // not this secret
+            }
+          }
+          if (!d) throw new Error('no shared secret opens this message');
+        } else {
+          d = await decrypt(armored, await ac.ownKey());
+        }
+        const dec = d;
+        inner = await simpleParser(Buffer.from(dec.data), PARSE);
         verify = async (fromAddress, date) => {
           // One check over every candidate: openpgp.js verifies a decrypted message's signatures only once.
           const known = await ac.peerKey(fromAddress);
@@ -126,8 +147,10 @@ export async function readMail(raw: Buffer, ac: Autocrypt, log: Logger): Promise
             const key = await ac.learnPreview(h);
             if (key) carried.push({ header: h, key });
           }
-          const fpr = await d.verify([...(known ? [known] : []), ...carried.map((c) => c.key)]);
-          if (fpr && known && fpr === fingerprintOf(known)) return { scheme: 'openpgp', senderDevice: fpr, trust: 'trusted' };
+          const fpr = await dec.verify([...(known ? [known] : []), ...carried.map((c) => c.key)]);
+          if (fpr && known && fpr === fingerprintOf(known)) {
+            return { scheme: 'openpgp', senderDevice: fpr, trust: ac.verifiedFingerprint(fromAddress) === fpr ? 'verified' : 'trusted' };
+          }
           // A key carried by this very message (its protected Autocrypt header) counts only when it signed it.
           const signer = carried.find((c) => fingerprintOf(c.key) === fpr);
           if (fpr && signer) {
@@ -164,10 +187,13 @@ export async function readMail(raw: Buffer, ac: Autocrypt, log: Logger): Promise
   }
   const recipients = [...addresses(eff.to), ...addresses(eff.cc)].map((a) => a.address);
   // Gossip (§2.4) only from encrypted, signed mail, and only for the message's own recipients.
+  const gossip: AutocryptHeader[] = [];
   if (inner && encryption.senderDevice) {
     for (const value of headerValues(inner.headerLines, 'autocrypt-gossip')) {
       const h = parseAutocrypt(value);
-      if (h && recipients.includes(h.addr)) await ac.learn(h, date ?? Date.now(), true);
+      if (!h) continue;
+      gossip.push(h);
+      if (recipients.includes(h.addr)) await ac.learn(h, date ?? Date.now(), true);
     }
   }
 
@@ -193,5 +219,7 @@ export async function readMail(raw: Buffer, ac: Autocrypt, log: Logger): Promise
     ...(disposition ? { disposition } : {}),
     ...(mdnFor ? { mdnFor } : {}),
     encryption,
+    ...(symmetricSecret ? { symmetricSecret } : {}),
+    gossip,
   };
 }

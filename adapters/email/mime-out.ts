@@ -24,6 +24,8 @@ export interface OutgoingMail {
   body: string;
   /** `reaction` for an RFC 9078 reaction (the body is the emoji). */
   disposition?: 'reaction';
+  /** False for SecureJoin handshake steps that Delta Chat sends without Chat-Version. */
+  chat?: boolean;
 }
 
 /** A new Message-ID under the own domain (random, 144 bits). */
@@ -74,7 +76,7 @@ function headerBlock(headers: HeaderList): string {
 /** The headers the message is about (From, To, Subject, ids, chat headers), in the order Delta Chat writes them. */
 function chatHeaders(mail: OutgoingMail): HeaderList {
   const h: HeaderList = [
-    ['Chat-Version', '1.0'],
+    ...(mail.chat === false ? [] : [['Chat-Version', '1.0'] as [string, string]]),
     ['Subject', encodeWords(mail.subject)],
     ['Date', formatDate(mail.date)],
     ['Message-ID', `<${mail.messageId}>`],
@@ -109,9 +111,11 @@ export function buildInner(mail: OutgoingMail): Buffer {
 }
 
 /** The PGP/MIME envelope (RFC 3156 §4) around an armored ciphertext, with the minimal outer headers. */
-export function buildEncrypted(mail: Pick<OutgoingMail, 'from' | 'date' | 'messageId'>, armored: string): Buffer {
+export function buildEncrypted(mail: Pick<OutgoingMail, 'from' | 'date' | 'messageId' | 'chat'>, armored: string): Buffer {
   const boundary = `nat-${randomBytes(12).toString('hex')}`;
   const headers: HeaderList = [
+    // Delta Chat copies Chat-Version outside too, so that servers and clients can tell chat mail without decrypting.
+    ...(mail.chat === false ? [] : [['Chat-Version', '1.0'] as [string, string]]),
     ['Subject', '[...]'],
     ['Date', formatDate(mail.date)],
     ['Message-ID', `<${mail.messageId}>`],

@@ -6,6 +6,7 @@
  * writes SEIPDv2 (AEAD) only when every recipient key announces support; it reads v4 and v6 packets (PKESK v3/v6,
  * SEIPD v1/v2) either way.
  */
+import { createCipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import * as openpgp from 'openpgp';
 
 export type PublicKey = openpgp.PublicKey;
@@ -64,12 +65,14 @@ export interface Decrypted {
 /** Decrypts an armored message with the own key; throws when it is not for us or broken. */
 export async function decrypt(armored: string, own: PrivateKey): Promise<Decrypted> {
   const message = await openpgp.readMessage({ armoredMessage: armored });
-  const decrypted = await message.decrypt([own]);
+  return decryptedResult(await message.decrypt([own]));
+}
+
+function decryptedResult(decrypted: openpgp.Message<Uint8Array>): Decrypted {
   const literal = decrypted.getLiteralData();
   if (!(literal instanceof Uint8Array)) throw new Error('unexpected streamed literal data');
-  const data = literal;
   return {
-    data,
+    data: literal,
     async verify(keys) {
       if (keys.length === 0) return undefined;
       const sigs = await decrypted.verify(keys);
@@ -85,4 +88,78 @@ export async function decrypt(armored: string, own: PrivateKey): Promise<Decrypt
       return undefined;
     },
   };
+}
+
+/**
+ * Symmetric encryption as Delta Chat does it for SecureJoin v3 (chatmail/core `symm_encrypt_message`): a v6 SKESK
+ * with a *salted* S2K (Delta Chat refuses every other S2K type, to bound the cost of trying shared secrets), SHA-256,
+ * AES-128, OCB; the data in SEIPDv2 (RFC 9580 §5.3.2, §5.13.2). openpgp.js only writes iterated or Argon2 S2K, so the
+ * SKESK packet is built here and put in front of the SEIPDv2 packet openpgp.js made for the same session key.
+ */
+export async function encryptSymmetric(payload: Uint8Array, password: string, signer?: PrivateKey): Promise<string> {
+  const sessionKey = new Uint8Array(randomBytes(16));
+  const binary = (await openpgp.encrypt({
+    message: await openpgp.createMessage({ binary: payload }),
+    passwords: [randomBytes(16).toString('hex')],
+    sessionKey: { data: sessionKey, algorithm: 'aes128', aeadAlgorithm: 'ocb' },
+    ...(signer ? { signingKeys: signer } : {}),
+    format: 'binary',
+    config: { aeadProtect: true, preferredAEADAlgorithm: openpgp.enums.aead.ocb, preferredCompressionAlgorithm: openpgp.enums.compression.uncompressed },
+  })) as Uint8Array;
+  // Drop openpgp.js's SKESK (the first packet) and put ours in its place.
+  const rest = binary.subarray(packetLength(binary));
+  const skesk = saltedSkeskV6(password, sessionKey);
+  return openpgp.armor(openpgp.enums.armor.message, concat([skesk, rest]));
+}
+
+/** Decrypts a password-encrypted message; throws when `password` does not open it. */
+export async function decryptSymmetric(armored: string, password: string): Promise<Decrypted> {
+  const message = await openpgp.readMessage({ armoredMessage: armored });
+  const decrypted = await message.decrypt(undefined, [password]);
+  return decryptedResult(decrypted);
+}
+
+/** Whether an armored message is encrypted to a password (SKESK) rather than to keys. */
+export async function isSymmetric(armored: string): Promise<boolean> {
+  const message = await openpgp.readMessage({ armoredMessage: armored });
+  return message.packets.filterByTag(openpgp.enums.packet.symEncryptedSessionKey).length > 0 && message.packets.filterByTag(openpgp.enums.packet.publicKeyEncryptedSessionKey).length === 0;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let i = 0;
+  for (const p of parts) {
+    out.set(p, i);
+    i += p.length;
+  }
+  return out;
+}
+
+/** Total length (header and body) of the first OpenPGP packet, new format (RFC 9580 §4.2.1). */
+function packetLength(bytes: Uint8Array): number {
+  if ((bytes[0]! & 0xc0) !== 0xc0) throw new Error('expected a new-format packet');
+  const l0 = bytes[1]!;
+  if (l0 < 192) return 2 + l0;
+  if (l0 < 224) return 3 + ((l0 - 192) << 8) + bytes[2]! + 192;
+  if (l0 === 255) return 6 + ((bytes[2]! << 24) | (bytes[3]! << 16) | (bytes[4]! << 8) | bytes[5]!);
+  throw new Error('partial length in a session key packet');
+}
+
+function saltedSkeskV6(password: string, sessionKey: Uint8Array): Uint8Array {
+  const AES128 = openpgp.enums.symmetric.aes128;
+  const OCB = openpgp.enums.aead.ocb;
+  const SHA256 = openpgp.enums.hash.sha256;
+  const salt = randomBytes(8);
+  // Salted S2K (RFC 9580 §3.7.1.2): hash(salt || password), truncated to the key size.
+  const s2kKey = createHash('sha256').update(salt).update(password, 'utf8').digest().subarray(0, 16);
+  const adata = new Uint8Array([0xc0 | openpgp.enums.packet.symEncryptedSessionKey, 6, AES128, OCB]);
+  const kek = Buffer.from(hkdfSync('sha256', s2kKey, new Uint8Array(0), adata, 16));
+  const iv = randomBytes(15);
+  const cipher = createCipheriv('aes-128-ocb', kek, iv, { authTagLength: 16 });
+  cipher.setAAD(adata);
+  const encrypted = Buffer.concat([cipher.update(sessionKey), cipher.final(), cipher.getAuthTag()]);
+  const s2k = Buffer.concat([Buffer.from([1, SHA256]), salt]);
+  const fields = Buffer.concat([Buffer.from([AES128, OCB, s2k.length]), s2k, iv]);
+  const body = Buffer.concat([Buffer.from([6, fields.length]), fields, encrypted]);
+  return new Uint8Array(Buffer.concat([Buffer.from([0xc0 | openpgp.enums.packet.symEncryptedSessionKey, body.length]), body]));
 }

@@ -10,7 +10,7 @@ import { normalizeAddress } from './address.js';
 import { formatAutocrypt } from './autocrypt.js';
 import { getGroup } from './groups.js';
 import { buildEncrypted, buildInner, buildPlain, encodeWords, newMessageId, type HeaderList, type OutgoingMail } from './mime-out.js';
-import { encryptAndSign } from './pgp.js';
+import { encryptAndSign, type PublicKey } from './pgp.js';
 import { submit } from './smtp.js';
 import { KV_CONTACT, type EmailState } from './state.js';
 
@@ -47,9 +47,7 @@ export async function sendChat(s: EmailState, send: ChatSend): Promise<SendResul
     for (const r of to) if (!(await ac.peerKey(r))) missing.push(r);
     throw new SendRejected(`cannot encrypt to ${missing.join(', ')} yet (no key): not sending in the clear`);
   }
-  const own = await ac.ownKey();
-  const ownPub = own.toPublic();
-  extra.push(['Autocrypt', formatAutocrypt(self, ownPub.write(), 'mutual')]);
+  extra.push(['Autocrypt', await ac.ownHeader()]);
   const messageId = newMessageId(opts.domain);
   const date = new Date(s.ctx!.now());
   const mail: OutgoingMail = {
@@ -63,21 +61,27 @@ export async function sendChat(s: EmailState, send: ChatSend): Promise<SendResul
     body: send.body,
     ...(send.reaction ? { disposition: 'reaction' as const } : {}),
   };
-  let raw: Buffer;
-  if (keys) {
-    // Autocrypt-Gossip (Level 1 §2.4): in a group every member learns the others' keys.
-    if (to.length > 1) {
-      for (const [i, r] of to.entries()) extra.push(['Autocrypt-Gossip', formatAutocrypt(r, keys[i]!.write())]);
-    }
-    const armored = await encryptAndSign(buildInner(mail), [...keys, ownPub], own);
-    raw = buildEncrypted(mail, armored);
-  } else {
-    raw = buildPlain(mail);
-  }
+  const raw = await render(s, mail, keys, to.length > 1);
   await submit(s, { from: self, to }, raw);
   if (!send.reaction) s.rememberMessage(messageId, send.conversation.kind === 'group' ? send.conversation.remoteId : to[0]!);
   for (const r of to) s.kv.set(KV_CONTACT + r, '1');
   return { remoteId: messageId, sentAt: date.getTime(), state: 'sent' };
+}
+
+/**
+ * The wire form of `mail`: encrypted and signed to `keys` (plus the own key) with Autocrypt-Gossip when `gossip`,
+ * or in the clear when `keys` is undefined.
+ */
+export async function render(s: EmailState, mail: OutgoingMail, keys: PublicKey[] | undefined, gossip: boolean): Promise<Buffer> {
+  if (!keys) return buildPlain(mail);
+  const own = await s.ac!.ownKey();
+  const ownPub = own.toPublic();
+  // Autocrypt-Gossip (Level 1 §2.4): in a group every member learns the others' keys.
+  if (gossip) {
+    for (const [i, r] of mail.to.entries()) mail.extra.push(['Autocrypt-Gossip', formatAutocrypt(r, keys[i]!.write())]);
+  }
+  const armored = await encryptAndSign(buildInner(mail), [...keys, ownPub], own);
+  return buildEncrypted(mail, armored);
 }
 
 export async function sendMessage(s: EmailState, message: OutgoingMessage): Promise<SendResult> {

@@ -8,6 +8,8 @@
  */
 import { dispatchMail } from './events/index.js';
 import { readMail } from './mime-in.js';
+import { fingerprintOf } from './pgp.js';
+import { candidateSecrets } from './securejoin.js';
 import { KV_CONTACT, KV_LAST_UID, KV_UIDVALIDITY, type EmailState, type ImapConnection } from './state.js';
 import { bareMessageId, messageIds, normalizeAddress } from './address.js';
 
@@ -132,8 +134,9 @@ async function syncPass(s: EmailState, conn: ImapConnection): Promise<void> {
 /** Reads one message and dispatches it; broken mail is logged and skipped, never stops the sync. */
 export async function handleRaw(s: EmailState, raw: Buffer, receivedAt?: number): Promise<void> {
   try {
-    const mail = await readMail(raw, s.ac!, s.log);
-    dispatchMail(s, mail, receivedAt);
+    const own = fingerprintOf(await s.ac!.ownKey());
+    const mail = await readMail(raw, s.ac!, s.log, () => candidateSecrets(s, own));
+    await dispatchMail(s, mail, receivedAt);
   } catch (e) {
     s.log.warn('skipped a message that cannot be read', { error: (e as Error).message, id: bareMessageId(parseHeaderBlock(raw.subarray(0, 8192)).get('message-id')) });
   }

@@ -9,6 +9,7 @@ import { directConversation, onChatMessage } from './chat-message.js';
 import { groupConversation } from './group.js';
 import { onReaction } from './reaction.js';
 import { onReceipt } from './receipt.js';
+import { onSecureJoin } from './securejoin.js';
 import type { Inbound } from './types.js';
 
 export type { Inbound } from './types.js';
@@ -22,8 +23,14 @@ export function isChat(s: EmailState, mail: InboundMail): boolean {
   return s.opts!.classicFromContacts && mail.from !== undefined && s.kv.get(KV_CONTACT + mail.from.address) !== undefined;
 }
 
-export function dispatchMail(s: EmailState, mail: InboundMail, receivedAt?: number): void {
+export async function dispatchMail(s: EmailState, mail: InboundMail, receivedAt?: number): Promise<void> {
   const from = mail.from;
+  if (from && mail.header('secure-join') !== undefined) {
+    await onSecureJoin(s, { mail, from, direction: from.address === s.opts!.address ? 'out' : 'in' });
+    return;
+  }
+  // Password-encrypted mail is only ever a SecureJoin step; anything else under a shared secret is not shown.
+  if (mail.symmetricSecret !== undefined) return;
   if (!from || !isChat(s, mail)) {
     s.log.debug('not chat mail, left alone', { id: mail.messageId });
     return;
