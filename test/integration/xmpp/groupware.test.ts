@@ -144,7 +144,7 @@ test('roster groups: /group puts a contact in a group (parentId on its conversat
   const conv = (await alice.ctx.waitFor((e) => e.type === 'conversation' && e.conversation.remoteId === 'bob@localhost', 'roster push with the group', 20_000, mark)) as Conversation;
   assert.deepEqual(conv.conversation, { remoteId: 'bob@localhost', kind: 'direct', title: 'Bobby', parentId: 'Friends' });
   // The subscription becomes mutual with the roster push after alice's /accept: ask until it shows.
-  let lines: string[] = [];
+  let lines: string[];
   const until = Date.now() + 20_000;
   do {
     const before = alice.ctx.events.length;
