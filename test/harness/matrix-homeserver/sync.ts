@@ -116,10 +116,13 @@ function roomWindow(
     for (const e of fresh) if (e.pos < start && e.state_key !== undefined) gap.set(stateKeyOf(e.type, e.state_key), e);
     stateEvents = [...gap.values()];
   }
+  // Only real changes make a room worth reporting in an incremental sync; lazily added members never do.
+  const hasNews = timeline.length > 0 || stateEvents.length > 0;
   if (filter.lazyMembers) {
-    // Lazy-loading members (spec: "Lazy-loading room members"): only the members who sent timeline events, and us.
+    // Lazy-loading members (spec: "Lazy-loading room members"): only the members who sent timeline events (and, in
+    // a full room, our own), as they stood at the start of the timeline.
     const needed = new Set(timeline.map((e) => e.sender));
-    needed.add(session.userId);
+    if (full || since === undefined) needed.add(session.userId);
     const inTimeline = new Set(timeline.map((e) => e.event_id));
     const kept = stateEvents.filter((e) => e.type !== 'm.room.member' || (e.state_key !== undefined && needed.has(e.state_key)));
     const have = new Set(kept.map((e) => e.event_id));
@@ -130,7 +133,7 @@ function roomWindow(
   return {
     timeline: { events: timeline.map((e) => clientEvent(e, session)), limited, prev_batch: prevBatch },
     state: stateEvents.map((e) => clientEvent(e, session)),
-    hasNews: timeline.length > 0 || stateEvents.length > 0,
+    hasNews,
   };
 }
 

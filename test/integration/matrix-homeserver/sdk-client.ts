@@ -3,7 +3,7 @@
  * client under its own database prefix; SDK logs are kept in memory (shown when a test fails), never printed.
  */
 import 'fake-indexeddb/auto';
-import { ClientEvent, createClient, SyncState, type MatrixClient } from 'matrix-js-sdk';
+import { ClientEvent, createClient, SyncState, type ICreateClientOpts, type MatrixClient } from 'matrix-js-sdk';
 import { logger as globalSdkLogger, type Logger } from 'matrix-js-sdk/lib/logger.js';
 import type { MatrixTestServer } from '../../harness/matrix-homeserver/index.js';
 import { waitFor } from '../../harness/wait-for.js';
@@ -49,9 +49,31 @@ globalThis.setTimeout = ((fn: (...a: unknown[]) => void, ms?: number, ...args: u
 
 let dbCounter = 0;
 
-/** Registers `localpart`, starts a client with Rust crypto and lazy-loaded members, resolves once it is PREPARED. */
-export async function sdkClient(server: MatrixTestServer, localpart: string, password = 'correct horse'): Promise<SdkClient> {
-  const reg = await server.register(localpart, password);
+export interface SdkClientOptions {
+  /** Log in to this existing account (a new device) instead of registering `localpart`. */
+  loginAs?: { userId: string; password: string };
+  cryptoCallbacks?: ICreateClientOpts['cryptoCallbacks'];
+}
+
+async function passwordLogin(url: string, userId: string, password: string): Promise<{ userId: string; accessToken: string; deviceId: string }> {
+  const res = await fetch(`${url}/_matrix/client/v3/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'm.login.password', identifier: { type: 'm.id.user', user: userId }, password, initial_device_display_name: 'natter test 2' }),
+  });
+  const json = (await res.json()) as { user_id: string; access_token: string; device_id: string };
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(json)}`);
+  return { userId: json.user_id, accessToken: json.access_token, deviceId: json.device_id };
+}
+
+/**
+ * Registers `localpart` (or logs in as `options.loginAs`), starts a client with Rust crypto and lazy-loaded members,
+ * resolves once its first sync is done.
+ */
+export async function sdkClient(server: MatrixTestServer, localpart: string, password = 'correct horse', options: SdkClientOptions = {}): Promise<SdkClient> {
+  const reg = options.loginAs
+    ? await passwordLogin(server.url, options.loginAs.userId, options.loginAs.password)
+    : await server.register(localpart, password);
   const logs: string[] = [];
   const client = createClient({
     baseUrl: server.url,
@@ -59,6 +81,7 @@ export async function sdkClient(server: MatrixTestServer, localpart: string, pas
     deviceId: reg.deviceId,
     accessToken: reg.accessToken,
     logger: memoryLogger(logs, `[${localpart}]`),
+    ...(options.cryptoCallbacks ? { cryptoCallbacks: options.cryptoCallbacks } : {}),
   });
   dbCounter += 1;
   await client.initRustCrypto({ cryptoDatabasePrefix: `natter-mhs-${process.pid}-${dbCounter}` });

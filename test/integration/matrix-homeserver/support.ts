@@ -69,3 +69,19 @@ export function txnId(): string {
 }
 
 export const enc = encodeURIComponent;
+
+/** Polls an async condition until it holds (waitFor for conditions that need a request or a crypto call). */
+export async function waitForAsync(cond: () => Promise<unknown>, what: string, timeoutMs = 20_000, everyMs = 100): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    let ok: unknown = false;
+    try {
+      ok = await cond();
+    } catch {
+      ok = false;
+    }
+    if (ok) return;
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
