@@ -74,7 +74,7 @@ export const enc = encodeURIComponent;
 export async function waitForAsync(cond: () => Promise<unknown>, what: string, timeoutMs = 20_000, everyMs = 100): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    let ok: unknown = false;
+    let ok: unknown;
     try {
       ok = await cond();
     } catch {
