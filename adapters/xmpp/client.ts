@@ -29,10 +29,11 @@ import xml from '@xmpp/xml';
 import SASLFactory from 'saslmechanisms';
 import { discoInfoReply, NS_DISCO_INFO } from './disco.js';
 import type { XmppOptions } from './options.js';
-import { chooseMechanism, ScramSha256 } from './sasl-mechanisms.js';
+import { chooseMechanism, ScramSha256, ServerProofError } from './sasl-mechanisms.js';
 import { TrustedTlsSocket } from './tls-socket.js';
 
 const NS_TLS = 'urn:ietf:params:xml:ns:xmpp-tls';
+const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
 
 export interface XmppClient {
   entity: Client;
@@ -96,7 +97,16 @@ export function createXmppClient(opts: XmppOptions, password: string, hooks: Cli
   });
 
   const factory = new SASLFactory();
-  factory.use(ScramSha256);
+  // The SCRAM-SHA-256 instance of the current login, kept to check the server's proof after <success>.
+  const current: { scram?: ScramSha256 } = {};
+  factory.use(
+    class extends ScramSha256 {
+      constructor() {
+        super();
+        current.scram = this;
+      }
+    },
+  );
   scramsha1(factory);
   plain(factory);
   sasl({ streamFeatures: features, saslFactory: factory }, async (done, mechanisms, _fast, e) => {
@@ -104,7 +114,24 @@ export function createXmppClient(opts: XmppOptions, password: string, hooks: Cli
     if (!e.isSecure()) throw new NoTlsError('the server does not offer TLS; refusing to send the password in the clear');
     const mechanism = chooseMechanism(mechanisms, e.isSecure());
     hooks.mechanism?.(mechanism);
-    await done({ username: opts.jid.local, password }, mechanism);
+    let successData = '';
+    const onNonza = (el: { is(name: string, ns: string): boolean; text(): string }) => {
+      if (el.is('success', NS_SASL)) successData = el.text();
+    };
+    e.on('nonza', onNonza);
+    current.scram = undefined;
+    try {
+      await done({ username: opts.jid.local, password }, mechanism);
+    } finally {
+      e.removeListener('nonza', onNonza);
+    }
+    // (Set by the factory's constructor call inside done(), which the compiler cannot see.)
+    const mech = current.scram as ScramSha256 | undefined;
+    if (mechanism === 'SCRAM-SHA-256') {
+      // RFC 5802 §5: the additional data of <success> (RFC 6120 §6.4.6) carries the server's proof.
+      if (successData) mech?.challenge(Buffer.from(successData, 'base64').toString('utf8'));
+      if (!mech?.serverVerified()) throw new ServerProofError('the server could not prove that it knows the password (SCRAM server signature); it may be an impostor');
+    }
   });
 
   const sm = streamManagement({ streamFeatures: features, entity, middleware: mw });

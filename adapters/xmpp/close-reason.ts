@@ -22,6 +22,7 @@ export function describeClose(err: unknown): { state: ConnectionState; reason: s
     case 'CA_FILE':
     case 'NO_TLS':
     case 'NO_SERVICE':
+    case 'SERVER_PROOF':
       return { state: 'error', reason: e.message ?? 'TLS failed' };
   }
   if (e.name === 'SASLError') {

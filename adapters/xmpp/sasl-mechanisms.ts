@@ -11,6 +11,11 @@ import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 /** Mechanisms natter speaks, best first. */
 export const MECHANISM_PREFERENCE = ['SCRAM-SHA-256', 'SCRAM-SHA-1', 'PLAIN'] as const;
 
+/** The server's SCRAM proof (ServerSignature) was missing or wrong; `code` is read by close-reason.ts. */
+export class ServerProofError extends Error {
+  readonly code = 'SERVER_PROOF';
+}
+
 /** Raised when no offered mechanism may be used; `code` is read by close-reason.ts. */
 export class SaslChoiceError extends Error {
   readonly code = 'NO_TLS';
@@ -63,6 +68,8 @@ export class ScramSha256 {
   private serverFirst = '';
   /** ServerSignature expected in the server's final message (`v=`). */
   expectedServerSignature = '';
+  /** The server-final-message (`v=…` or `e=…`), from a last challenge or the additional data of `<success>`. */
+  serverFinal = '';
 
   constructor(private readonly genNonce: () => string = () => randomBytes(18).toString('base64')) {}
 
@@ -98,6 +105,15 @@ export class ScramSha256 {
 
   challenge(data: string): this {
     if (this.stage === 'challenge') this.serverFirst = data;
+    else if (this.stage === 'final') this.serverFinal = data;
     return this;
+  }
+
+  /**
+   * RFC 5802 §5 / §9: the server proves that it knows the password too (mutual authentication); a server that cannot
+   * (an impostor that only accepted the login) must not get the session.
+   */
+  serverVerified(): boolean {
+    return this.stage === 'final' && this.expectedServerSignature !== '' && this.serverFinal === `v=${this.expectedServerSignature}`;
   }
 }

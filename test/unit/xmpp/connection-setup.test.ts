@@ -79,3 +79,19 @@ test('endpoints: a configured host wins; SRV records of both kinds merge; none m
     await dns.stop();
   }
 });
+
+test("SCRAM-SHA-256 checks the server's signature (RFC 5802 §5): the right v= passes, a wrong or missing one fails", () => {
+  const run = (final?: string) => {
+    const m = new ScramSha256(() => 'rOprNGfwEbeRWgbNEkqO');
+    const cred = { username: 'user', password: 'pencil' };
+    m.response(cred);
+    m.challenge('r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096');
+    m.response(cred);
+    if (final !== undefined) m.challenge(final);
+    return m.serverVerified();
+  };
+  assert.equal(run('v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4='), true);
+  assert.equal(run('v=AAAATRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4='), false);
+  assert.equal(run('e=other-error'), false);
+  assert.equal(run(), false);
+});
