@@ -81,7 +81,15 @@ export const newDeviceId = (): number => randomInt(1, 0x7fffffff);
  * show for both versions), in groups of 8.
  */
 export function fingerprintOf(version: OmemoVersion, published: Uint8Array): string {
-  const hex = Buffer.from(identityDhKey(version, published)).toString('hex');
-  return hex.match(/.{8}/g)!.join(' ');
+  const key = `${version}:${Buffer.from(published).toString('hex')}`;
+  let fp = fingerprints.get(key);
+  if (fp === undefined) {
+    // The Edwards → Montgomery map costs a field inversion: computed once per key (a catch-up asks per message).
+    fp = Buffer.from(identityDhKey(version, published)).toString('hex').match(/.{8}/g)!.join(' ');
+    if (fingerprints.size > 1000) fingerprints.clear();
+    fingerprints.set(key, fp);
+  }
+  return fp;
 }
+const fingerprints = new Map<string, string>();
 

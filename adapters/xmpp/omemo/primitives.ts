@@ -1,6 +1,7 @@
 /**
  * The cryptographic building blocks of OMEMO, on audited primitives: @noble/curves for the curve arithmetic
- * (X25519 per RFC 7748, Ed25519 per RFC 8032) and node:crypto (OpenSSL) for SHA-512, HKDF (RFC 5869), HMAC and AES.
+ * (X25519 per RFC 7748, Ed25519 per RFC 8032), @noble/hashes for HMAC-SHA-256 (HKDF per RFC 5869 on top), and
+ * node:crypto (OpenSSL) for SHA-512 and AES.
  *
  * - XEdDSA (Signal's "The XEdDSA and VXEdDSA Signature Schemes", rev. 1, §2.3/§2.4): Ed25519-compatible signatures
  *   made with a Montgomery (X25519) private key, verified against a Montgomery public key.
@@ -9,8 +10,10 @@
  *   signatures made by identity keys with either sign bit verify.
  * - Birational maps between Edwards25519 and Curve25519 (RFC 7748 §4.1): u = (1+y)/(1−y), y = (u−1)/(u+1).
  */
-import { createHash, createHmac, hkdfSync, randomBytes, createCipheriv, createDecipheriv } from 'node:crypto';
+import { createHash, hkdfSync, randomBytes, createCipheriv, createDecipheriv } from 'node:crypto';
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
+import { hmac as nobleHmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { bigToLe, concat, equal, leToBig } from './bytes.js';
 
 const Point = ed25519.Point;
@@ -140,13 +143,33 @@ export function verifyCurveSignature(curvePub: Uint8Array, msg: Uint8Array, sig:
 /** HKDF-SHA-256 (RFC 5869). An absent salt is HashLen zero bytes, as the RFC and libsignal both use. */
 export function hkdf(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array | string, length: number): Uint8Array {
   const infoBytes = typeof info === 'string' ? new TextEncoder().encode(info) : info;
-  return new Uint8Array(hkdfSync('sha256', ikm, salt.length ? salt : new Uint8Array(32), infoBytes, length));
+  if (length > 255 * 32) throw new Error('HKDF output too long');
+  // Extract and expand (RFC 5869 §2.2/§2.3) with HMAC directly: node's hkdfSync builds key objects per call, which
+  // costs more than the hashing for the short inputs here (a catch-up derives keys for every message).
+  const prk = hmacSha256(salt.length ? salt : new Uint8Array(32), ikm);
+  const out = new Uint8Array(length);
+  let t: Uint8Array = new Uint8Array(0);
+  for (let i = 1, at = 0; at < length; i++) {
+    t = hmacSha256(prk, t, infoBytes, new Uint8Array([i]));
+    out.set(t.subarray(0, Math.min(32, length - at)), at);
+    at += 32;
+  }
+  return out;
 }
 
+/** node:crypto's HKDF, used by the tests as a second opinion on {@link hkdf}. */
+export function hkdfNode(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array {
+  return new Uint8Array(hkdfSync('sha256', ikm, salt.length ? salt : new Uint8Array(32), info, length));
+}
+
+/**
+ * HMAC-SHA-256 (RFC 2104). @noble/hashes rather than node:crypto: createHmac turns every key into a KeyObject, which
+ * costs several times the hashing of the short inputs the ratchet feeds it.
+ */
 export function hmacSha256(key: Uint8Array, ...data: Uint8Array[]): Uint8Array {
-  const h = createHmac('sha256', key);
+  const h = nobleHmac.create(sha256, key);
   for (const d of data) h.update(d);
-  return new Uint8Array(h.digest());
+  return h.digest();
 }
 
 /** AES-256-CBC with PKCS#7 padding (what both OMEMO versions use inside the ratchet). */

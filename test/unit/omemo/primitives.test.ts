@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fromHex, toHex, utf8 } from '../../../adapters/xmpp/omemo/bytes.js';
 import {
-  curveToEd, dh, ed25519Sign, ed25519Verify, edToCurve, hkdf, randomKeyPair, seedKeys, verifyCurveSignature,
+  curveToEd, dh, ed25519Sign, ed25519Verify, edToCurve, hkdf, hkdfNode, randomKeyPair, seedKeys, verifyCurveSignature,
   x25519Public, xeddsaSign, xeddsaVerify,
 } from '../../../adapters/xmpp/omemo/primitives.js';
 
@@ -53,6 +53,13 @@ describe('HKDF-SHA-256 (RFC 5869 appendix A)', () => {
   it('A.1 basic', () => {
     const okm = hkdf(fromHex('0b'.repeat(22)), fromHex('000102030405060708090a0b0c'), fromHex('f0f1f2f3f4f5f6f7f8f9'), 42);
     assert.equal(toHex(okm), '3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865');
+  });
+  it('agrees with node:crypto HKDF for many lengths and inputs', () => {
+    for (const length of [1, 31, 32, 33, 64, 80, 100]) {
+      const ikm = randomKeyPair().priv;
+      const salt = length % 2 ? new Uint8Array(0) : randomKeyPair().pub;
+      assert.equal(toHex(hkdf(ikm, salt, utf8('OMEMO Payload'), length)), toHex(hkdfNode(ikm, salt, utf8('OMEMO Payload'), length)));
+    }
   });
   it('A.3 zero-length salt and info', () => {
     const okm = hkdf(fromHex('0b'.repeat(22)), new Uint8Array(0), new Uint8Array(0), 42);
