@@ -29,6 +29,15 @@ export function clientEvent(e: StoredEvent, viewer?: Session): JsonObject {
     unsigned['transaction_id'] = e.txn.txnId;
   }
   if (e.redactedBecause) unsigned['redacted_because'] = clientEvent(e.redactedBecause);
+  // Server-side aggregation of threads (spec: "Threading", m.thread in unsigned.m.relations).
+  const replies = e.threadReplies?.filter((r) => !r.redactedBecause);
+  const latest = replies?.[replies.length - 1];
+  if (replies && latest) {
+    const participated = viewer !== undefined && (e.sender === viewer.userId || replies.some((r) => r.sender === viewer.userId));
+    unsigned['m.relations'] = {
+      'm.thread': { latest_event: clientEvent(latest, viewer), count: replies.length, current_user_participated: participated },
+    };
+  }
   out['unsigned'] = unsigned;
   return out;
 }

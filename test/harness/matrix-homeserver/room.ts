@@ -23,6 +23,8 @@ export interface StoredEvent {
   prevSender?: string;
   replacesState?: string;
   redactedBecause?: StoredEvent;
+  /** Events in this event's thread (m.thread relations to it), for the server-side thread summary. */
+  threadReplies?: StoredEvent[];
   /** Who sent it from which device with which transaction id (echoed as unsigned.transaction_id to that device). */
   txn?: { userId: string; deviceId: string; txnId: string };
 }
@@ -230,6 +232,11 @@ export class Room {
     }
     this.events.push(stored);
     this.byId.set(stored.event_id, stored);
+    const rel = stored.content['m.relates_to'];
+    if (isObject(rel) && rel['rel_type'] === 'm.thread' && typeof rel['event_id'] === 'string') {
+      const root = this.byId.get(rel['event_id']);
+      if (root) (root.threadReplies ??= []).push(stored);
+    }
     if (e.type === 'm.room.redaction' && e.redacts) this.applyRedaction(e.redacts, stored);
     return stored;
   }

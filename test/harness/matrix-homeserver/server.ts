@@ -1,4 +1,5 @@
 /** The node:http server: parses each request into a `Ctx`, dispatches through the route table, answers errors. */
+import { appendFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MatrixError } from './errors.js';
@@ -9,6 +10,7 @@ import { historyRoutes } from './routes/history.js';
 import { keyRoutes } from './routes/keys.js';
 import { mediaRoutes } from './routes/media.js';
 import { roomRoutes } from './routes/rooms.js';
+import { spaceRoutes } from './routes/spaces.js';
 import { HomeserverState, type Session } from './state.js';
 import { handleSync } from './sync.js';
 import { JSON_LIMIT_BYTES, MEDIA_LIMIT_BYTES } from './limits.js';
@@ -21,6 +23,7 @@ function buildRouter(): Router {
   historyRoutes(r);
   keyRoutes(r);
   mediaRoutes(r);
+  spaceRoutes(r);
   r.on('client', 'GET', 'sync', handleSync);
   return r;
 }
@@ -108,7 +111,16 @@ export async function runServer(serverName: string): Promise<RunningServer> {
     sendJson(res, 200, result as Json);
   };
 
+  const logFile = process.env['NATTER_TEST_MATRIX_LOG'];
   const server: Server = createServer((req, res) => {
+    const started = Date.now();
+    if (logFile) {
+      // One line per request (path without the query, so no access_token), for debugging a client against us.
+      res.on('finish', () => {
+        const path = (req.url ?? '').split('?')[0];
+        appendFileSync(logFile, `${new Date().toISOString()} ${req.method} ${path} ${res.statusCode} ${Date.now() - started}ms\n`);
+      });
+    }
     handle(req, res).catch((err: unknown) => {
       if (!res.headersSent && !res.destroyed) sendError(res, err);
     });

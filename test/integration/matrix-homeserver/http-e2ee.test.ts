@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { matrixTestTarget, type MatrixTestServer } from '../../harness/matrix-homeserver/index.js';
-import { account, enc, txnId, type Api, type Body } from './support.js';
+import { account, enc, signingKey, txnId, type Api, type Body, type SigningKey } from './support.js';
 
 const target = matrixTestTarget();
 let server: MatrixTestServer;
@@ -18,15 +18,19 @@ after(async () => {
   await server?.stop();
 });
 
-/** Device keys shaped as the spec wants them (signatures are opaque to the server). */
+const deviceSigners = new Map<string, SigningKey>();
+
+/** Device keys as a real device signs them (a real server checks signatures); `tag` varies the Curve25519 key. */
 function deviceKeys(a: Api, tag: string): Body {
-  return {
+  let key = deviceSigners.get(a.deviceId);
+  if (!key) deviceSigners.set(a.deviceId, (key = signingKey()));
+  const curve = Buffer.from(`curve25519 key ${tag}`.padEnd(32, '.')).toString('base64').replace(/=+$/, '');
+  return key.sign({
     user_id: a.userId,
     device_id: a.deviceId,
     algorithms: ['m.olm.v1.curve25519-aes-sha2', 'm.megolm.v1.aes-sha2'],
-    keys: { [`curve25519:${a.deviceId}`]: `curve-${tag}`, [`ed25519:${a.deviceId}`]: `ed-${tag}` },
-    signatures: { [a.userId]: { [`ed25519:${a.deviceId}`]: `sig-${tag}` } },
-  };
+    keys: { [`curve25519:${a.deviceId}`]: curve, [`ed25519:${a.deviceId}`]: key.publicKey },
+  }, a.userId, a.deviceId);
 }
 
 async function sharedRoom(): Promise<string> {
@@ -52,7 +56,7 @@ test('keys: upload device keys and one-time keys, sync counts, query, claim one-
 
   const q = await alice.ok('POST', '/keys/query', { device_keys: { [bob.userId]: [] } });
   const keys = q['device_keys'][bob.userId][bob.deviceId];
-  assert.equal(keys['keys'][`curve25519:${bob.deviceId}`], 'curve-b1');
+  assert.equal(keys['keys'][`curve25519:${bob.deviceId}`], deviceKeys(bob, 'b1')['keys'][`curve25519:${bob.deviceId}`]);
   assert.equal(keys['unsigned']['device_display_name'], 'natter test');
 
   const claim = () => alice.ok('POST', '/keys/claim', { one_time_keys: { [bob.userId]: { [bob.deviceId]: 'signed_curve25519' } } });
@@ -110,12 +114,16 @@ test('to-device: delivered in sync, deleted once acknowledged by the next since 
 });
 
 test('cross-signing: first upload without UIA, replacement needs UIA (password), signatures merge into query results', async () => {
-  const master = { user_id: alice.userId, usage: ['master'], keys: { 'ed25519:MASTERPUB': 'MASTERPUB' } };
-  const ssk = { user_id: alice.userId, usage: ['self_signing'], keys: { 'ed25519:SSKPUB': 'SSKPUB' }, signatures: { [alice.userId]: { 'ed25519:MASTERPUB': 'm-sig' } } };
-  const usk = { user_id: alice.userId, usage: ['user_signing'], keys: { 'ed25519:USKPUB': 'USKPUB' }, signatures: { [alice.userId]: { 'ed25519:MASTERPUB': 'm-sig2' } } };
+  const masterKey = signingKey();
+  const sskKey = signingKey();
+  const uskKey = signingKey();
+  const master = masterKey.sign({ user_id: alice.userId, usage: ['master'], keys: { [`ed25519:${masterKey.publicKey}`]: masterKey.publicKey } }, alice.userId, alice.deviceId);
+  const ssk = masterKey.sign({ user_id: alice.userId, usage: ['self_signing'], keys: { [`ed25519:${sskKey.publicKey}`]: sskKey.publicKey } }, alice.userId);
+  const usk = masterKey.sign({ user_id: alice.userId, usage: ['user_signing'], keys: { [`ed25519:${uskKey.publicKey}`]: uskKey.publicKey } }, alice.userId);
+  await alice.ok('POST', '/keys/upload', { device_keys: deviceKeys(alice, 'a1') });
   await alice.ok('POST', '/keys/device_signing/upload', { master_key: master, self_signing_key: ssk, user_signing_key: usk });
 
-  const again = await alice.call('POST', '/keys/device_signing/upload', { master_key: master });
+  const again = await alice.call('POST', '/keys/device_signing/upload', { master_key: master, self_signing_key: ssk, user_signing_key: usk });
   assert.equal(again.status, 401);
   assert.ok(again.body['flows'].some((f: Body) => f['stages'].includes('m.login.password')));
   const badPw = await alice.call('POST', '/keys/device_signing/upload', {
@@ -131,22 +139,21 @@ test('cross-signing: first upload without UIA, replacement needs UIA (password),
     auth: { type: 'm.login.password', identifier: { type: 'm.id.user', user: alice.userId }, password: 'correct horse', session: again.body['session'] },
   });
 
-  await alice.ok('POST', '/keys/upload', { device_keys: deviceKeys(alice, 'a1') });
-  const sig = await alice.ok('POST', '/keys/signatures/upload', {
-    [alice.userId]: { [alice.deviceId]: { ...deviceKeys(alice, 'a1'), signatures: { [alice.userId]: { 'ed25519:SSKPUB': 'ssk-sig' } } } },
-  });
+  // The self-signing key signs alice's device; bob's master key gets signed by alice's user-signing key.
+  const signedDevice = sskKey.sign(deviceKeys(alice, 'a1'), alice.userId);
+  const sig = await alice.ok('POST', '/keys/signatures/upload', { [alice.userId]: { [alice.deviceId]: signedDevice } });
   assert.deepEqual(sig['failures'], {});
   const unknown = await alice.ok('POST', '/keys/signatures/upload', { [alice.userId]: { NOPE: { signatures: {} } } });
   assert.ok(unknown['failures'][alice.userId]['NOPE']);
 
   const mine = await alice.ok('POST', '/keys/query', { device_keys: { [alice.userId]: [] } });
-  assert.deepEqual(mine['master_keys'][alice.userId], master);
-  assert.deepEqual(mine['user_signing_keys'][alice.userId], usk, 'own user-signing key visible to self');
+  assert.deepEqual(mine['master_keys'][alice.userId]['keys'], master['keys']);
+  assert.deepEqual(mine['user_signing_keys'][alice.userId]['keys'], usk['keys'], 'own user-signing key visible to self');
   const dk = mine['device_keys'][alice.userId][alice.deviceId];
-  assert.equal(dk['signatures'][alice.userId]['ed25519:SSKPUB'], 'ssk-sig');
-  assert.equal(dk['signatures'][alice.userId][`ed25519:${alice.deviceId}`], 'sig-a1', 'own signature kept');
+  assert.ok(dk['signatures'][alice.userId][`ed25519:${sskKey.publicKey}`], 'self-signing signature merged');
+  assert.ok(dk['signatures'][alice.userId][`ed25519:${alice.deviceId}`], 'own device signature kept');
   const theirs = await bob.ok('POST', '/keys/query', { device_keys: { [alice.userId]: [] } });
-  assert.deepEqual(theirs['self_signing_keys'][alice.userId], ssk);
+  assert.deepEqual(theirs['self_signing_keys'][alice.userId]['keys'], ssk['keys']);
   assert.equal(theirs['user_signing_keys'][alice.userId], undefined, 'user-signing key private');
 });
 

@@ -207,3 +207,22 @@ test('push rules, presence, devices list, wrong method is 405 M_UNRECOGNIZED', a
   assert.equal(wrong.status, 405);
   assert.equal(wrong.body['errcode'], 'M_UNRECOGNIZED');
 });
+
+test('spaces: /hierarchy walks m.space.child; thread roots carry the m.thread summary in unsigned.m.relations', async () => {
+  const { room_id: space } = await alice.ok('POST', '/createRoom', { preset: 'public_chat', name: 'Space', creation_content: { type: 'm.space' } });
+  const child = await room();
+  await alice.ok('PUT', `/rooms/${enc(space)}/state/m.space.child/${enc(child)}`, { via: [server.serverName], suggested: true });
+  const h = await bob.ok('GET', `/_matrix/client/v1/rooms/${enc(space)}/hierarchy`);
+  assert.deepEqual(h['rooms'].map((r: Body) => r['room_id']), [space, child]);
+  assert.equal(h['rooms'][0]['room_type'], 'm.space');
+  assert.equal(h['rooms'][0]['children_state'][0]['state_key'], child);
+
+  const rootId = await send(alice, child, { msgtype: 'm.text', body: 'root' });
+  await send(bob, child, { msgtype: 'm.text', body: 'reply 1', 'm.relates_to': { rel_type: 'm.thread', event_id: rootId } });
+  const last = await send(bob, child, { msgtype: 'm.text', body: 'reply 2', 'm.relates_to': { rel_type: 'm.thread', event_id: rootId } });
+  const root = await alice.ok('GET', `/rooms/${enc(child)}/event/${enc(rootId)}`);
+  const summary = root['unsigned']['m.relations']['m.thread'];
+  assert.equal(summary['count'], 2);
+  assert.equal(summary['latest_event']['event_id'], last);
+  assert.equal(summary['current_user_participated'], true, 'alice wrote the root');
+});

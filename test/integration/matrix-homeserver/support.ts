@@ -1,3 +1,4 @@
+import { generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
 /** A minimal client-server API caller for spec-level tests: JSON in, `{ status, body }` out. */
 import type { MatrixTestServer } from '../../harness/matrix-homeserver/index.js';
 
@@ -84,4 +85,38 @@ export async function waitForAsync(cond: () => Promise<unknown>, what: string, t
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** Canonical JSON (spec: "Canonical JSON"): sorted keys, no insignificant whitespace. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** An Ed25519 key that signs JSON the Matrix way (spec: "Signing JSON"), so real servers accept what tests upload. */
+export interface SigningKey {
+  /** Unpadded standard base64 of the public key. */
+  publicKey: string;
+  /** Adds this key's signature under `signatures[userId]["ed25519:" + keyName]`. */
+  sign<T extends Body>(obj: T, userId: string, keyName?: string): T;
+}
+
+export function signingKey(): SigningKey {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const x = publicKey.export({ format: 'jwk' }).x!;
+  const pub = Buffer.from(x, 'base64url').toString('base64').replace(/=+$/, '');
+  return {
+    publicKey: pub,
+    sign(obj, userId, keyName = pub) {
+      const { signatures, unsigned: _unsigned, ...rest } = obj as Body;
+      const sig = cryptoSign(null, Buffer.from(canonicalJson(rest)), privateKey).toString('base64').replace(/=+$/, '');
+      const all: Body = { ...(signatures ?? {}) };
+      all[userId] = { ...(all[userId] ?? {}), [`ed25519:${keyName}`]: sig };
+      return { ...obj, signatures: all };
+    },
+  };
 }
