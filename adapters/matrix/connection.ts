@@ -169,8 +169,8 @@ function attachRooms(s: MatrixState, client: MatrixClient): void {
   client.on(ClientEvent.Sync, (state, _prev, data) => {
     if (s.client !== client) return;
     if (state === SyncState.Prepared || state === SyncState.Syncing) {
-      // After the saved sync was replayed (fromCache) the next sync is new; after the first network sync too.
-      if (!data?.fromCache) s.replaying = false;
+      // The saved sync was replayed (fromCache), or the initial sync processed: what comes next is new.
+      s.replaying = false;
       if (state === SyncState.Prepared && !data?.fromCache) {
         emitAllRooms(s, client);
         for (const room of client.getRooms()) emitMembers(s, room);

@@ -53,6 +53,7 @@ export function attachTimeline(s: MatrixState, client: MatrixClient): void {
     if (s.client !== client || !room || s.replaying) return;
     const since = s.lastEvents[room.roomId];
     const token = room.getLiveTimeline().getPaginationToken(Direction.Backward);
+    s.log.debug('timeline reset (gap)', { roomId: room.roomId, since, token });
     if (!since || !token) return;
     s.enqueue(room.roomId, () => catchUpRoom(s, client, room.roomId, token, since));
   });
