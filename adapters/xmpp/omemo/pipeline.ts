@@ -130,11 +130,9 @@ export class OmemoPipeline {
     const failures: string[] = [];
     let used: OmemoVersion | undefined;
     for (const version of VERSIONS) {
+      // Own devices of this version get a copy even when the contact is reached through the other version.
       const targets = [...theirs[version], ...mine[version]];
-      if (theirs[version].length === 0) {
-        // Own devices of this version still get a copy when the contact is reached through the other version.
-        if (mine[version].length === 0 || !used) continue;
-      }
+      if (targets.length === 0) continue;
       const r = this.device.encrypt(version, body, targets, { to: peer });
       failures.push(...r.failed.map((f) => `${f.jid}/${f.deviceId}: ${f.error}`));
       if (r.encryptedFor.some((d) => d.jid === peer)) used = version === 'legacy' || !used ? version : used;

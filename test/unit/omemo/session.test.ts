@@ -163,3 +163,20 @@ describe('both versions with one identity', () => {
     assert.equal(fromB64(d.bundle('legacy').getChild('identityKey')!.text())[0], 0x05);
   });
 });
+
+describe('identity keys with either Edwards sign bit', () => {
+  it('bundles of both versions verify and sessions work for sign bit 0 and 1 (OMEMO 2 verifies with plain Ed25519)', () => {
+    const seen = new Set<number>();
+    for (let i = 0; seen.size < 2 || i < 4; i++) {
+      const bob = OmemoDevice.open(memoryKv(), B, { preKeyCount: 25 });
+      const sign = bob.identityKey('omemo2')[31]! >> 7;
+      seen.add(sign);
+      const alice = OmemoDevice.open(memoryKv(), A, { preKeyCount: 25 });
+      for (const version of ['legacy', 'omemo2'] as const) {
+        const r = alice.encrypt(version, `sign ${sign}`, [{ jid: B, deviceId: bob.deviceId, bundle: parseBundle(bob.bundle(version)) }], { to: B });
+        assert.deepEqual(r.failed, [], `${version}, identity sign bit ${sign}`);
+        assert.equal(bob.decrypt(r.element, A).body, `sign ${sign}`);
+      }
+    }
+  });
+});

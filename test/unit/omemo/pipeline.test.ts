@@ -1,0 +1,156 @@
+/**
+ * The adapter-facing OMEMO pipeline over an in-memory PEP service: device announcement, the encryption policy (no
+ * devices → sent as is; devices but none reachable → refused; per-device version; own other devices get copies),
+ * decryption in place with placeholders, heartbeats without a body, and each stanza decrypted once.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import xml, { type Element } from '@xmpp/xml';
+import { silentLogger } from '../../../src/core/logger.js';
+import { FALLBACK_BODY, OmemoEncryptError, OmemoPipeline } from '../../../adapters/xmpp/omemo/pipeline.js';
+import { NODES } from '../../../adapters/xmpp/omemo/xml.js';
+import { memoryKv } from './memory-kv.js';
+
+const PUBSUB = 'http://jabber.org/protocol/pubsub';
+
+/** A PEP service for several accounts: publish and items/item queries, item-not-found for missing nodes. */
+function pepService() {
+  const nodes = new Map<string, Map<string, Element>>();
+  const requests: string[] = [];
+  const forAccount = (own: string) => async (iq: Element): Promise<Element> => {
+    const pubsub = iq.getChild('pubsub', PUBSUB)!;
+    const publish = pubsub.getChild('publish');
+    if (publish) {
+      const key = `${own} ${publish.attrs.node}`;
+      const item = publish.getChild('item')!;
+      const node = nodes.get(key) ?? new Map<string, Element>();
+      node.set(item.attrs.id!, item);
+      nodes.set(key, node);
+      requests.push(`publish ${publish.attrs.node}`);
+      return xml('iq', { type: 'result' });
+    }
+    const items = pubsub.getChild('items')!;
+    const key = `${iq.attrs.to ?? own} ${items.attrs.node}`;
+    requests.push(`items ${key}`);
+    const node = nodes.get(key);
+    if (!node) throw Object.assign(new Error('item-not-found'), { condition: 'item-not-found' });
+    const wanted = items.getChild('item')?.attrs.id;
+    const list = wanted ? [node.get(wanted)].filter((x): x is Element => !!x) : [...node.values()].slice(-1);
+    return xml('iq', { type: 'result' }, xml('pubsub', { xmlns: PUBSUB }, xml('items', { node: items.attrs.node }, ...list)));
+  };
+  return { nodes, requests, forAccount };
+}
+
+const A = 'alice@example.org';
+const B = 'bob@example.org';
+
+async function account(pep: ReturnType<typeof pepService>, jid: string) {
+  const p = new OmemoPipeline({ kv: memoryKv(), own: jid, log: silentLogger });
+  const request = pep.forAccount(jid);
+  await p.online(request);
+  return { p, request };
+}
+
+const chat = (to: string, body: string) => xml('message', { type: 'chat', to }, xml('body', {}, body));
+const deliver = (stanza: Element, from: string) => {
+  stanza.attrs.from = from;
+  return stanza;
+};
+
+describe('OmemoPipeline', () => {
+  it('announces the device in both device lists and both bundle nodes', async () => {
+    const pep = pepService();
+    const { p } = await account(pep, A);
+    for (const v of ['legacy', 'omemo2'] as const) {
+      const list = pep.nodes.get(`${A} ${NODES[v].devices}`)!.get('current')!;
+      assert.ok(list.toString().includes(`id="${p.device.deviceId}"`));
+      assert.ok(pep.nodes.has(`${A} ${NODES[v].bundle(p.device.deviceId)}`));
+    }
+  });
+
+  it('sends as is to a contact without OMEMO devices', async () => {
+    const pep = pepService();
+    const alice = await account(pep, A);
+    const stanza = chat('carol@example.org', 'plain');
+    assert.equal(await alice.p.encryptOutgoing(stanza, 'carol@example.org', alice.request), undefined);
+    assert.equal(stanza.getChildText('body'), 'plain');
+    assert.equal(stanza.getChild('encrypted'), undefined);
+  });
+
+  it('encrypts with OMEMO 2 for a contact publishing it; the contact decrypts in place; the fallback never shows', async () => {
+    const pep = pepService();
+    const alice = await account(pep, A);
+    const bob = await account(pep, B);
+    const stanza = chat(B, 'over omemo 2');
+    const info = await alice.p.encryptOutgoing(stanza, B, alice.request);
+    assert.deepEqual(info, { scheme: 'omemo:2', senderDevice: String(alice.p.device.deviceId), trust: 'unverified' });
+    assert.equal(stanza.getChildText('body'), FALLBACK_BODY);
+    assert.ok(stanza.getChild('encrypted', 'urn:xmpp:omemo:2'));
+    assert.equal(stanza.getChild('encrypted', 'eu.siacs.conversations.axolotl'), undefined, 'bob publishes OMEMO 2: no legacy element');
+    assert.ok(stanza.getChild('store', 'urn:xmpp:hints'));
+    assert.ok(!stanza.toString().includes('over omemo 2'));
+    const got = deliver(stanza, `${A}/phone`);
+    const r = bob.p.decryptIncoming(got, A, bob.request);
+    assert.equal(r?.scheme, 'omemo:2');
+    assert.equal(got.getChildText('body'), 'over omemo 2');
+    assert.deepEqual(bob.p.decryptIncoming(got, A), r, 'a second look at the same stanza does not decrypt again');
+  });
+
+  it('uses legacy for a device that only publishes legacy, and copies go to the own other devices', async () => {
+    const pep = pepService();
+    const alice = await account(pep, A);
+    const alice2 = await account(pep, A);
+    const bob = await account(pep, B);
+    // Bob's device is only in the legacy list (an old client).
+    pep.nodes.delete(`${B} ${NODES.omemo2.devices}`);
+    const stanza = chat(B, 'mixed');
+    const info = await alice.p.encryptOutgoing(stanza, B, alice.request);
+    assert.equal(info?.scheme, 'omemo:legacy');
+    const legacyEl = stanza.getChild('encrypted', 'eu.siacs.conversations.axolotl')!;
+    const rids = legacyEl.getChild('header')!.getChildren('key').map((k) => Number(k.attrs.rid));
+    assert.deepEqual(rids, [bob.p.device.deviceId]);
+    // The own other device publishes OMEMO 2: its copy rides in an OMEMO 2 element of the same stanza.
+    const twoEl = stanza.getChild('encrypted', 'urn:xmpp:omemo:2')!;
+    const ownKeys = twoEl.getChild('header')!.getChildren('keys').find((k) => k.attrs.jid === A)!;
+    assert.deepEqual(ownKeys.getChildren('key').map((k) => Number(k.attrs.rid)), [alice2.p.device.deviceId], 'own other device gets a copy');
+    assert.equal(bob.p.decryptIncoming(deliver(stanza, A), A)?.scheme, 'omemo:legacy');
+    assert.equal(stanza.getChildText('body'), 'mixed');
+    // The own other device reads the copy (as a sent carbon would bring it).
+    const copy = chat(B, 'copy');
+    await alice.p.encryptOutgoing(copy, B, alice.request);
+    assert.equal(alice2.p.decryptIncoming(deliver(copy, A), A)?.error, undefined);
+    assert.equal(copy.getChildText('body'), 'copy');
+  });
+
+  it('refuses to send in the clear when the contact lists devices but none can be reached', async () => {
+    const pep = pepService();
+    const alice = await account(pep, A);
+    const bob = await account(pep, B);
+    pep.nodes.delete(`${B} ${NODES.omemo2.bundle(bob.p.device.deviceId)}`);
+    pep.nodes.delete(`${B} ${NODES.legacy.bundle(bob.p.device.deviceId)}`);
+    const stanza = chat(B, 'must not leak');
+    await assert.rejects(alice.p.encryptOutgoing(stanza, B, alice.request), OmemoEncryptError);
+  });
+
+  it('an undecryptable message becomes a placeholder with the reason; a heartbeat loses its body', async () => {
+    const pep = pepService();
+    const alice = await account(pep, A);
+    const bob = await account(pep, B);
+    const carol = await account(pep, 'carol@example.org');
+    const forAlice = chat(B, 'for bob only');
+    await alice.p.encryptOutgoing(forAlice, B, alice.request);
+    const wrong = deliver(forAlice, A);
+    const r = carol.p.decryptIncoming(wrong, A);
+    assert.equal(r?.scheme, 'omemo:2');
+    assert.match(r?.error ?? '', /not encrypted for this device/);
+    assert.match(wrong.getChildText('body') ?? '', /^\[OMEMO message that could not be decrypted: /);
+    // A heartbeat (no payload): no body, so the adapter shows nothing.
+    const first = chat(B, 'open');
+    await alice.p.encryptOutgoing(first, B, alice.request);
+    bob.p.decryptIncoming(deliver(first, A), A);
+    const hb = xml('message', { type: 'chat', from: B }, bob.p.device.encryptEmpty('omemo2', [{ jid: A, deviceId: alice.p.device.deviceId }]).element);
+    const info = alice.p.decryptIncoming(hb, B);
+    assert.equal(info?.error, undefined);
+    assert.equal(hb.getChild('body'), undefined);
+  });
+});
