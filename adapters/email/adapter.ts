@@ -13,6 +13,7 @@ import { emailCapabilities } from './capabilities.js';
 import { runCommand, startJoin } from './commands.js';
 import { connect, stopConnection } from './imap-connection.js';
 import { readOptions } from './options.js';
+import { sendReceipts } from './receipts.js';
 import { sendChat, sendMessage } from './sending.js';
 import { EmailState } from './state.js';
 
@@ -73,6 +74,11 @@ export class EmailAdapter implements Adapter {
   async react(remoteId: string, conversationRemoteId: string, key: string, add: boolean): Promise<void> {
     const kind = conversationRemoteId.includes('@') ? 'direct' : 'group';
     await sendChat(this.s, { conversation: { remoteId: conversationRemoteId, kind }, body: add ? key : '', replyTo: remoteId, reaction: true });
+  }
+
+  /** Sends read receipts (MDN) for the conversation's messages up to `upToRemoteId` that asked for one. */
+  async markRead(conversationRemoteId: string, upToRemoteId: string): Promise<void> {
+    await sendReceipts(this.s, conversationRemoteId, upToRemoteId);
   }
 
   normalize(address: string): string {

@@ -7,7 +7,8 @@ export function emailCapabilities(): Capabilities {
     reactions: true,
     replies: true,
     retraction: false,
-    receipts: false,
+    // Read receipts both ways (MDN, RFC 8098, as Delta Chat sends them).
+    receipts: true,
     typing: false,
     // Chat mail lives in INBOX only; there is no server-side chat history to page beyond what sync fetched.
     history: false,

@@ -35,6 +35,8 @@ export interface InboundMail {
   disposition?: string;
   /** For a disposition notification (RFC 8098): the Message-ID it reports on. */
   mdnFor?: string;
+  /** Further Message-IDs the same notification covers (Delta Chat's Additional-Message-IDs). */
+  mdnAlso: string[];
   encryption: EncryptionInfo;
   /** The shared secret that opened a password-encrypted message (SecureJoin v3), if that is how it was encrypted. */
   symmetricSecret?: string;
@@ -89,15 +91,18 @@ function findArmored(parsed: ParsedMail): string | undefined {
   return undefined;
 }
 
-function mdnTarget(parsed: ParsedMail): string | undefined {
+function mdnTarget(parsed: ParsedMail): { original?: string; also: string[] } {
   const ct = parsed.headers.get('content-type') as StructuredHeader | undefined;
-  if (ct?.value !== 'multipart/report' || ct.params['report-type'] !== 'disposition-notification') return undefined;
+  if (ct?.value !== 'multipart/report' || ct.params['report-type'] !== 'disposition-notification') return { also: [] };
   for (const a of parsed.attachments) {
     if (a.contentType !== 'message/disposition-notification') continue;
-    const m = /^Original-Message-ID:\s*(.+)$/im.exec(a.content.toString('utf8'));
-    if (m) return bareMessageId(m[1]);
+    const text = a.content.toString('utf8');
+    const m = /^Original-Message-ID:\s*(.+)$/im.exec(text);
+    const also = /^Additional-Message-IDs:\s*(.+)$/im.exec(text);
+    const original = m ? bareMessageId(m[1]) : undefined;
+    return { ...(original ? { original } : {}), also: messageIds(also?.[1]) };
   }
-  return undefined;
+  return { also: [] };
 }
 
 /**
@@ -200,7 +205,8 @@ export async function readMail(raw: Buffer, ac: Autocrypt, log: Logger, secrets:
   const header = (name: string): string | undefined => headerValues(eff.headerLines, name)[0];
   const inReplyTo = bareMessageId(header('in-reply-to'));
   const disposition = (eff.headers.get('content-disposition') as StructuredHeader | undefined)?.value?.toLowerCase();
-  const mdnFor = mdnTarget(eff);
+  const mdn = mdnTarget(eff);
+  const mdnFor = mdn.original;
   let text = eff.text ?? '';
   if (!eff.text && typeof eff.html === 'string') text = eff.html.replace(/<[^>]*>/g, '');
   // mailparser files a body with a non-inline disposition (an RFC 9078 reaction) as an attachment.
@@ -218,6 +224,7 @@ export async function readMail(raw: Buffer, ac: Autocrypt, log: Logger, secrets:
     text: chatText(text, inReplyTo !== undefined && header('chat-version') !== undefined),
     ...(disposition ? { disposition } : {}),
     ...(mdnFor ? { mdnFor } : {}),
+    mdnAlso: mdn.also,
     encryption,
     ...(symmetricSecret ? { symmetricSecret } : {}),
     gossip,

@@ -26,6 +26,8 @@ export interface OutgoingMail {
   disposition?: 'reaction';
   /** False for SecureJoin handshake steps that Delta Chat sends without Chat-Version. */
   chat?: boolean;
+  /** A read receipt (RFC 8098 MDN in a multipart/report, RFC 6522) for these Message-IDs, instead of a text body. */
+  receipt?: { original: string; additional: string[] };
 }
 
 /** A new Message-ID under the own domain (random, 144 bits). */
@@ -89,24 +91,42 @@ function chatHeaders(mail: OutgoingMail): HeaderList {
   return [...h, ...mail.extra];
 }
 
-function bodyPart(mail: OutgoingMail, protectedHeaders: boolean): string {
+/** The body entity: its Content-* headers, a blank line, the content (text, or an MDN report). */
+function bodyEntity(mail: OutgoingMail, protectedHeaders: boolean): string {
   const params = protectedHeaders ? '; protected-headers="v1"; hp="cipher"' : '';
+  if (mail.receipt) {
+    // As Delta Chat writes it (chatmail/core render_mdn): a human part, then the machine-readable notification.
+    const b = `mdn-${randomBytes(12).toString('hex')}`;
+    const extra = mail.receipt.additional.length ? `Additional-Message-IDs: ${mail.receipt.additional.map((id) => `<${id}>`).join(' ')}\r\n` : '';
+    return (
+      `Content-Type: multipart/report; report-type=disposition-notification;\r\n boundary="${b}"${params}\r\n\r\n` +
+      `--${b}\r\nContent-Type: text/plain; charset="utf-8"\r\n\r\nThis is a receipt notification.\r\n` +
+      `--${b}\r\nContent-Type: message/disposition-notification\r\n\r\n` +
+      `Original-Recipient: rfc822;${mail.from}\r\nFinal-Recipient: rfc822;${mail.from}\r\n` +
+      `Original-Message-ID: <${mail.receipt.original}>\r\n` +
+      'Disposition: manual-action/MDN-sent-automatically; displayed\r\n' +
+      extra +
+      `--${b}--\r\n`
+    );
+  }
   return (
     `Content-Type: text/plain; charset="utf-8"${params}\r\n` +
     (mail.disposition === 'reaction' ? 'Content-Disposition: reaction\r\n' : '') +
-    'Content-Transfer-Encoding: base64\r\n'
+    'Content-Transfer-Encoding: base64\r\n\r\n' +
+    base64Body(mail.body) +
+    '\r\n'
   );
 }
 
 /** The whole message in the clear (before the peers' keys are known): Autocrypt header among `extra`. */
 export function buildPlain(mail: OutgoingMail): Buffer {
-  const text = headerBlock(chatHeaders(mail)) + 'MIME-Version: 1.0\r\n' + bodyPart(mail, false) + '\r\n' + base64Body(mail.body) + '\r\n';
+  const text = headerBlock(chatHeaders(mail)) + 'MIME-Version: 1.0\r\n' + bodyEntity(mail, false);
   return Buffer.from(text, 'utf8');
 }
 
 /** The protected inner entity that goes into the ciphertext: every header, then the body. */
 export function buildInner(mail: OutgoingMail): Buffer {
-  const text = headerBlock(chatHeaders(mail)) + bodyPart(mail, true) + '\r\n' + base64Body(mail.body) + '\r\n';
+  const text = headerBlock(chatHeaders(mail)) + bodyEntity(mail, true);
   return Buffer.from(text, 'utf8');
 }
 

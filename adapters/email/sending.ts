@@ -48,6 +48,8 @@ export async function sendChat(s: EmailState, send: ChatSend): Promise<SendResul
     throw new SendRejected(`cannot encrypt to ${missing.join(', ')} yet (no key): not sending in the clear`);
   }
   extra.push(['Autocrypt', await ac.ownHeader()]);
+  // Ask for read receipts the way Delta Chat does (not for reactions, which are never receipted).
+  if (!send.reaction) extra.push(['Chat-Disposition-Notification-To', self]);
   const messageId = newMessageId(opts.domain);
   const date = new Date(s.ctx!.now());
   const mail: OutgoingMail = {

@@ -4,6 +4,8 @@
  * reactions and receipts that name it find the conversation.
  */
 import type { ConversationUpsert } from '../../../src/core/contract.js';
+import { normalizeAddress } from '../address.js';
+import { addPendingReceipt } from '../receipts.js';
 import { KV_CONTACT, type EmailState } from '../state.js';
 import type { Inbound } from './types.js';
 
@@ -11,6 +13,9 @@ export function onChatMessage(s: EmailState, m: Inbound, conversation: Conversat
   const { mail, from, direction } = m;
   if (direction === 'in') s.kv.set(KV_CONTACT + from.address, '1');
   if (mail.messageId) s.rememberMessage(mail.messageId, conversation.remoteId);
+  // A read receipt was asked for (Chat-Disposition-Notification-To, only honoured when it names the sender).
+  const mdnTo = normalizeAddress(m.mail.header('chat-disposition-notification-to') ?? '');
+  if (direction === 'in' && mail.messageId && mdnTo === from.address) addPendingReceipt(s, conversation.remoteId, mail.messageId, mdnTo);
   s.emit({
     type: 'message',
     message: {

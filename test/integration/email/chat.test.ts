@@ -69,7 +69,8 @@ test('the answer and every later message go encrypted and signed, with minimal o
   assert.match(raw, /^To: "hidden-recipients": ;$/m);
   assert.match(raw, /^Subject: \[\.\.\.\]$/m);
   assert.match(raw, /^From: <bob@natter\.test>$/m);
-  assert.doesNotMatch(raw, /secretly|Chat-Version|Autocrypt:/);
+  assert.match(raw, /^Chat-Version: 1\.0$/m);
+  assert.doesNotMatch(raw, /secretly|Autocrypt:|Chat-Disposition/);
 
   const fromBob = bob.ctx.events.length;
   const r2 = await alice.adapter.send({ localId: 'l3', conversation: direct(bob.address), kind: 'text', body: 'encrypted reply ✓', replyTo: r.remoteId });
