@@ -10,7 +10,7 @@ import { describeError } from './errors.js';
 import type { MatrixState } from './state.js';
 
 /** User ids typed in the text (spec §"User Identifiers": localpart, colon, server name). */
-const USER_ID = /@[a-z0-9._=\/+-]+:[a-zA-Z0-9.-]+(?::\d+)?/g;
+const USER_ID = /@[a-z0-9._=/+-]+:[a-zA-Z0-9.-]+(?::\d+)?/g;
 
 const MSGTYPE = { text: 'm.text', action: 'm.emote', notice: 'm.notice' } as const;
 
