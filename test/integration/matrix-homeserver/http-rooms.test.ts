@@ -195,7 +195,7 @@ test('media: upload, download (v3 and authenticated v1 with file name), 404 for 
   assert.ok(cfg.body['m.upload.size'] > 0);
 });
 
-test('push rules, presence, devices list, wrong method is 405 M_UNRECOGNIZED', async () => {
+test('push rules, presence, devices list, user directory, wrong method is 405 M_UNRECOGNIZED', async () => {
   const rules = await alice.ok('GET', '/pushrules/');
   assert.ok(Array.isArray(rules['global']['override']));
   await alice.ok('PUT', `/presence/${enc(alice.userId)}/status`, { presence: 'online', status_msg: 'here' });
@@ -203,6 +203,8 @@ test('push rules, presence, devices list, wrong method is 405 M_UNRECOGNIZED', a
   assert.equal(p['presence'], 'online');
   const devices = await alice.ok('GET', '/devices');
   assert.ok(devices['devices'].some((d: Body) => d['device_id'] === alice.deviceId));
+  const found = await alice.ok('POST', '/user_directory/search', { search_term: bob.userId.slice(1, 4), limit: 5 });
+  assert.ok(found['results'].some((u: Body) => u['user_id'] === bob.userId));
   const wrong = await alice.call('DELETE', '/account/whoami');
   assert.equal(wrong.status, 405);
   assert.equal(wrong.body['errcode'], 'M_UNRECOGNIZED');

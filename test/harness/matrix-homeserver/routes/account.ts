@@ -293,6 +293,23 @@ export function accountRoutes(r: Router): void {
     return { uris: [], ttl: 86400, username: '', password: '' } satisfies Record<string, Json>;
   });
   r.on('client', 'GET', 'thirdparty/protocols', () => ({}));
+  // User directory (spec: POST /user_directory/search): every local account whose id or display name matches.
+  r.on('client', 'POST', 'user_directory/search', (ctx) => {
+    ctx.auth();
+    const body = asObject(ctx.json());
+    const term = reqString(body, 'search_term').toLowerCase();
+    const limit = typeof body['limit'] === 'number' ? body['limit'] : 10;
+    const hits: JsonObject[] = [];
+    for (const u of ctx.hs.users.values()) {
+      if (!u.userId.toLowerCase().includes(term) && !(u.displayname ?? '').toLowerCase().includes(term)) continue;
+      const hit: JsonObject = { user_id: u.userId };
+      if (u.displayname !== undefined) hit['display_name'] = u.displayname;
+      if (u.avatarUrl !== undefined) hit['avatar_url'] = u.avatarUrl;
+      hits.push(hit);
+    }
+    return { results: hits.slice(0, limit), limited: hits.length > limit };
+  });
+
   r.on('client', 'GET', 'joined_rooms', (ctx) => {
     const s = ctx.auth();
     return { joined_rooms: [...ctx.hs.rooms.values()].filter((room) => room.membership(s.userId) === 'join').map((room) => room.roomId) };
