@@ -1,0 +1,191 @@
+/**
+ * Interop with a real Delta Chat core 2.57 (deltachat-rpc-server over JSON-RPC) on the same Dovecot and Postfix:
+ * SecureJoin v3 in both directions, encrypted and verified messages both ways, reactions (RFC 9078) both ways,
+ * read receipts (MDN) both ways, and a group with natter and Delta Chat members.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { T } from '@deltachat/jsonrpc-client';
+import type { AdapterEvent } from '../../../src/core/contract.js';
+import { deltaChatBinary, startDeltaChat, type DeltaChatPeer } from '../../harness/deltachat.js';
+import { mailSkipReason, startMailServer, type MailServer } from '../../harness/mail-server.js';
+import { client, direct, PASSWORD, received, type Client } from './support.js';
+
+function skipReason(): string | false {
+  const mail = mailSkipReason();
+  if (mail) return mail;
+  if (process.env.CI !== 'true' && !deltaChatBinary()) return 'the Delta Chat rpc server is not installed';
+  return false;
+}
+
+const skip = skipReason();
+let server: MailServer;
+let alice: Client;
+let bob: Client;
+let dora: DeltaChatPeer;
+const DC_STATE_OUT_MDN_RCVD = 28;
+
+before(async () => {
+  if (skip) return;
+  server = await startMailServer({ users: { alice: PASSWORD, bob: PASSWORD, dora: PASSWORD } });
+  dora = await startDeltaChat(server, 'dora', PASSWORD, 'Dora');
+  [alice, bob] = await Promise.all([client(server, 'alice'), client(server, 'bob')]);
+});
+
+after(async () => {
+  if (skip) return;
+  await alice?.adapter.stop();
+  await bob?.adapter.stop();
+  await dora?.stop();
+  await server?.stop();
+});
+
+/** All of Delta Chat's messages in all chats. */
+async function dcMessages(): Promise<T.Message[]> {
+  const out: T.Message[] = [];
+  for (const chat of await dora.dc.rpc.getChatlistEntries(dora.accountId, null, null, null)) {
+    for (const id of await dora.dc.rpc.getMessageIds(dora.accountId, chat, false, false)) out.push(await dora.dc.rpc.getMessage(dora.accountId, id));
+  }
+  return out;
+}
+
+async function dcWaitMessage(text: string): Promise<T.Message> {
+  let found: T.Message | undefined;
+  const deadline = Date.now() + 60_000;
+  while (!found) {
+    found = (await dcMessages()).find((m) => m.text === text);
+    if (!found && Date.now() > deadline) throw new Error(`Delta Chat did not show "${text}"`);
+    if (!found) await new Promise((r) => setTimeout(r, 200));
+  }
+  return found;
+}
+
+async function dcContact(address: string): Promise<T.Contact> {
+  const id = await dora.dc.rpc.lookupContactIdByAddr(dora.accountId, address);
+  assert.ok(id, `Delta Chat knows ${address}`);
+  return dora.dc.rpc.getContact(dora.accountId, id);
+}
+
+test('natter joins a Delta Chat invite link (SecureJoin v3): each side shows the other verified', { skip }, async () => {
+  const link = await dora.dc.rpc.getChatSecurejoinQrCode(dora.accountId, null);
+  assert.match(link, /^https:\/\/i\.delta\.chat\/#[0-9A-F]{40}&v=3&/);
+  await alice.adapter.join(link);
+  await alice.ctx.waitFor((e) => e.type === 'notice' && e.text === `${dora.address} is verified (SecureJoin); waiting for their confirmation`, 'alice verified dora', 60_000);
+  await alice.ctx.waitFor((e) => e.type === 'notice' && e.text.includes('confirmed the verified contact'), 'dora confirmed', 60_000);
+  assert.equal((await dcContact(alice.address)).isVerified, true);
+});
+
+test('Delta Chat joins a natter invite (/invite shows the link and a QR code): verified both ways', { skip }, async () => {
+  const from = bob.ctx.events.length;
+  await bob.adapter.command('invite', ['Bob']);
+  const notice = bob.ctx.events.slice(from).find((e) => e.type === 'notice') as Extract<AdapterEvent, { type: 'notice' }>;
+  const link = notice.text.split('\n')[1]!;
+  assert.match(link, /^https:\/\/i\.delta\.chat\/#[0-9A-F]{40}&v=3&i=[\w-]+&s=[\w-]+&a=bob%40natter\.test&n=Bob$/);
+  assert.match(notice.text, /[█▀▄]{8}/, 'the notice carries a QR code drawn with block characters');
+  await dora.dc.rpc.secureJoin(dora.accountId, link);
+  await bob.ctx.waitFor((e) => e.type === 'notice' && e.text === `${dora.address} joined through your invite and is verified (SecureJoin)`, 'bob sees dora join', 60_000, from);
+  let verified = false;
+  const deadline = Date.now() + 60_000;
+  while (!verified && Date.now() < deadline) {
+    verified = (await dcContact(bob.address)).isVerified;
+    if (!verified) await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.ok(verified, 'Delta Chat shows bob verified');
+});
+
+test('encrypted messages both ways: Delta Chat shows the padlock and the verified sender; natter shows verified OpenPGP', { skip }, async () => {
+  const sent = await alice.adapter.send({ localId: 'n1', conversation: direct(dora.address), kind: 'text', body: 'hello dora, from natter ✓' });
+  const got = await dcWaitMessage('hello dora, from natter ✓');
+  assert.equal(got.showPadlock, true);
+  assert.equal(got.sender.address, alice.address);
+  assert.equal(got.sender.isVerified, true);
+  assert.equal((await dora.dc.rpc.getMessageInfoObject(dora.accountId, got.id)).rfc724Mid, sent.remoteId);
+
+  const chat = await dora.dc.rpc.createChatByContactId(dora.accountId, (await dcContact(alice.address)).id);
+  const from = alice.ctx.events.length;
+  await dora.dc.rpc.miscSendTextMessage(dora.accountId, chat, 'hi alice, from Delta Chat');
+  const m = await received(alice, 'hi alice, from Delta Chat', from);
+  assert.equal(m.senderId, dora.address);
+  assert.equal(m.conversation.remoteId, dora.address);
+  assert.equal(m.encryption!.scheme, 'openpgp');
+  assert.equal(m.encryption!.trust, 'verified');
+});
+
+test('reactions both ways (RFC 9078)', { skip }, async () => {
+  const natterMsg = await dcWaitMessage('hello dora, from natter ✓');
+  const natterId = (await dora.dc.rpc.getMessageInfoObject(dora.accountId, natterMsg.id)).rfc724Mid;
+  const from = alice.ctx.events.length;
+  await dora.dc.rpc.sendReaction(dora.accountId, natterMsg.id, ['🎉']);
+  const e = await alice.ctx.waitFor((ev) => ev.type === 'message.update' && ev.change.kind === 'reaction', 'reaction from Delta Chat', 60_000, from);
+  assert.deepEqual(e, { type: 'message.update', conversationRemoteId: dora.address, targetRemoteId: natterId, change: { kind: 'reaction', senderId: dora.address, key: '🎉', add: true } });
+
+  const dcMsg = await dcWaitMessage('hi alice, from Delta Chat');
+  const dcId = (await dora.dc.rpc.getMessageInfoObject(dora.accountId, dcMsg.id)).rfc724Mid;
+  await alice.adapter.react!(dcId, dora.address, '👍', true);
+  let reactions: T.Reactions | null = null;
+  const deadline = Date.now() + 60_000;
+  while (!reactions?.reactions.length && Date.now() < deadline) {
+    reactions = await dora.dc.rpc.getMessageReactions(dora.accountId, dcMsg.id);
+    if (!reactions?.reactions.length) await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.deepEqual(reactions?.reactions.map((r) => r.emoji), ['👍']);
+});
+
+test('read receipts both ways (MDN): Delta Chat marks natter\'s message read; natter\'s markRead reaches Delta Chat', { skip }, async () => {
+  const sent = await alice.adapter.send({ localId: 'n2', conversation: direct(dora.address), kind: 'text', body: 'please read me' });
+  const got = await dcWaitMessage('please read me');
+  const from = alice.ctx.events.length;
+  await dora.dc.rpc.markseenMsgs(dora.accountId, [got.id]);
+  const read = await alice.ctx.waitFor((e) => e.type === 'message.update' && e.change.kind === 'delivery', 'read receipt from Delta Chat', 60_000, from);
+  assert.deepEqual(read, { type: 'message.update', conversationRemoteId: dora.address, targetRemoteId: sent.remoteId, change: { kind: 'delivery', state: 'read' } });
+
+  const chat = await dora.dc.rpc.createChatByContactId(dora.accountId, (await dcContact(alice.address)).id);
+  const dcMsgId = await dora.dc.rpc.miscSendTextMessage(dora.accountId, chat, 'tell me when you read this');
+  const m = await received(alice, 'tell me when you read this');
+  await alice.adapter.markRead!(dora.address, m.remoteId!);
+  let state = 0;
+  const deadline = Date.now() + 60_000;
+  while (state !== DC_STATE_OUT_MDN_RCVD && Date.now() < deadline) {
+    state = (await dora.dc.rpc.getMessage(dora.accountId, dcMsgId)).state;
+    if (state !== DC_STATE_OUT_MDN_RCVD) await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.equal(state, DC_STATE_OUT_MDN_RCVD);
+});
+
+test('a group with natter and Delta Chat members: created in natter, every member reads and answers, all encrypted', { skip }, async () => {
+  // alice and bob exchange keys 1:1 first (Autocrypt); both already verified dora through SecureJoin.
+  await alice.adapter.send({ localId: 'k1', conversation: direct(bob.address), kind: 'text', body: 'key exchange 1' });
+  await received(bob, 'key exchange 1');
+  await bob.adapter.send({ localId: 'k2', conversation: direct(alice.address), kind: 'text', body: 'key exchange 2' });
+  await received(alice, 'key exchange 2');
+
+  const created = alice.ctx.events.length;
+  await alice.adapter.command('group', ['Mixed_crowd', bob.address, dora.address]);
+  const conv = alice.ctx.events.slice(created).find((e) => e.type === 'conversation') as Extract<AdapterEvent, { type: 'conversation' }>;
+  const gid = conv.conversation.remoteId;
+  const b0 = bob.ctx.events.length;
+  await alice.adapter.send({ localId: 'g1', conversation: { remoteId: gid, kind: 'group' }, kind: 'text', body: 'welcome to the mixed crowd' });
+  const inDc = await dcWaitMessage('welcome to the mixed crowd');
+  assert.equal(inDc.showPadlock, true);
+  const dcChat = await dora.dc.rpc.getFullChatById(dora.accountId, inDc.chatId);
+  assert.equal(dcChat.name, 'Mixed crowd');
+  assert.equal(dcChat.isEncrypted, true);
+  const members = await Promise.all(dcChat.contactIds.map((id) => dora.dc.rpc.getContact(dora.accountId, id)));
+  assert.deepEqual(members.map((c) => c.address).sort(), [alice.address, bob.address, dora.address].sort());
+  const inBob = await received(bob, 'welcome to the mixed crowd', b0);
+  assert.equal(inBob.conversation.remoteId, gid);
+
+  const [a1, b1] = [alice.ctx.events.length, bob.ctx.events.length];
+  await dora.dc.rpc.miscSendTextMessage(dora.accountId, inDc.chatId, 'hello from Delta Chat, everyone');
+  for (const [c, from] of [[alice, a1], [bob, b1]] as const) {
+    const m = await received(c, 'hello from Delta Chat, everyone', from);
+    assert.equal(m.conversation.remoteId, gid);
+    assert.equal(m.conversation.kind, 'group');
+    assert.equal(m.senderId, dora.address);
+    assert.equal(m.encryption!.trust, 'verified');
+  }
+  await bob.adapter.send({ localId: 'g2', conversation: { remoteId: gid, kind: 'group' }, kind: 'text', body: 'bob says hi to the group' });
+  const fromBob = await dcWaitMessage('bob says hi to the group');
+  assert.equal(fromBob.chatId, inDc.chatId);
+  assert.equal(fromBob.showPadlock, true);
+});
