@@ -42,6 +42,8 @@ export const FEATURES = new Set<string>([
   NS.mam,
   NS.sid,
   'urn:xmpp:csi:0',
+  // XEP-0066 out-of-band links (shown as attachments).
+  'jabber:x:oob',
   // XEP-0249 direct invitations.
   'jabber:x:conference',
   // XEP-0402 bookmarks pushes.

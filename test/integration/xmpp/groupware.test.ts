@@ -107,8 +107,11 @@ test('kick and ban are event lines with actor and reason for everyone; a banned 
 
   await joinAndWait(carol, CLUB);
   const banMark = alice.ctx.events.length;
+  const carolBan = carol.ctx.events.length;
   await alice.adapter.command('ban', ['carol@localhost', 'enough'], CLUB);
   await alice.ctx.waitFor((e) => line(e, 'carol was banned by alice: enough'), 'alice sees the ban line', 20_000, banMark);
+  await carol.ctx.waitFor((e) => line(e, 'you were banned by alice: enough'), 'carol sees she was banned', 20_000, carolBan);
+  await carol.ctx.waitFor((e) => e.type === 'conversation' && e.conversation.remoteId === CLUB && e.conversation.joined === false, 'carol is out again', 20_000, carolBan);
   const back = carol.ctx.events.length;
   await carol.adapter.join(CLUB);
   await carol.ctx.waitFor((e) => e.type === 'notice' && e.text === `cannot join ${CLUB}: you are banned from this room`, 'the ban in plain words', 20_000, back);
