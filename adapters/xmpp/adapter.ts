@@ -37,7 +37,9 @@ export class XmppAdapter implements Adapter {
     s.opts = readOptions(ctx.config);
     s.password = (await ctx.secret('password')) ?? '';
     registerSecret(s.password);
-    if (ctx.config.omemo === true) s.omemo = new OmemoPipeline({ kv: ctx.kv, own: s.opts.bare, log: s.log.child('omemo'), now: () => ctx.now() });
+    if (ctx.config.omemo === true) {
+      s.omemo = new OmemoPipeline({ kv: ctx.kv, own: s.opts.bare, log: s.log.child('omemo'), now: () => ctx.now(), notice: (level, text) => s.emit({ type: 'notice', level, text }) });
+    }
     s.session = makeSession(s);
     s.stopping = false;
     connect(s);

@@ -23,7 +23,7 @@ export function makeSession(s: XmppState): Session {
     rich: s.rich,
     emit: (e) => s.emit(e),
     ...(s.omemo
-      ? { omemo: { decryptIncoming: (m, sender) => s.omemo!.decryptIncoming(m, sender, s.conn && !s.conn.closed ? (iq) => s.request(s.conn!, iq) : undefined) } }
+      ? { omemo: { decryptIncoming: (m, sender) => s.omemo!.decryptIncoming(m, sender, s.conn && !s.conn.closed ? (iq) => s.request(s.conn!, iq) : undefined, (st) => s.write(st)) } }
       : {}),
     send: (stanza) => s.write(stanza),
     unlockRoom: (room) => void unlockRoom(s, room),

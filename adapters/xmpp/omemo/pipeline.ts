@@ -14,6 +14,7 @@ import type { KeyValue } from '../../../src/core/contract.js';
 import type { Logger } from '../../../src/core/logger.js';
 import type { EncryptionInfo } from '../../../src/core/model.js';
 import { OmemoDecryptError, OmemoDevice, VERSIONS, type Recipient } from './device.js';
+import { fingerprintOf } from './keys.js';
 import { announceOwnDevice, fetchBundle, fetchDeviceList, publishBundle, type IqRequest } from './pep.js';
 import { NS_LEGACY, NS_OMEMO2 } from './profile.js';
 import type { OmemoVersion } from './wire.js';
@@ -37,6 +38,8 @@ export interface OmemoPipelineOptions {
   own: string;
   log: Logger;
   now?: () => number;
+  /** A user-visible notice (a contact's new device, a changed identity key): the adapter emits it. */
+  notice?: (level: 'info' | 'warn', text: string) => void;
 }
 
 export class OmemoPipeline {
@@ -100,7 +103,8 @@ export class OmemoPipeline {
             this.o.log.debug('omemo: bundle fetch failed', { jid, deviceId, version, error: String(e) });
             return undefined;
           });
-          if (bundle) out[version].push({ jid, deviceId, bundle });
+          // A device seen for the first time is announced; one whose identity key changed gets nothing.
+          if (bundle && this.remember(jid, deviceId, fingerprintOf(version, bundle.identityKey)) !== 'untrusted') out[version].push({ jid, deviceId, bundle });
         }
       }
     }
@@ -152,14 +156,14 @@ export class OmemoPipeline {
    * decryption failed, or goes away for an empty OMEMO message (a heartbeat carries no text). Returns what protected
    * the message, or undefined when it carries no OMEMO element. `sender` is the bare JID the adapter has checked.
    */
-  decryptIncoming(m: Element, sender: string, request?: IqRequest): EncryptionInfo | undefined {
+  decryptIncoming(m: Element, sender: string, request?: IqRequest, send?: (stanza: Element) => void): EncryptionInfo | undefined {
     if (this.seen.has(m)) return this.seen.get(m);
-    const info = this.decryptOnce(m, sender, request);
+    const info = this.decryptOnce(m, sender, request, send);
     this.seen.set(m, info);
     return info;
   }
 
-  private decryptOnce(m: Element, sender: string, request?: IqRequest): EncryptionInfo | undefined {
+  private decryptOnce(m: Element, sender: string, request?: IqRequest, send?: (stanza: Element) => void): EncryptionInfo | undefined {
     const els = m.getChildren('encrypted').filter((e) => versionOfNamespace(e.getNS()));
     if (els.length === 0) return undefined;
     // Prefer OMEMO 2 when both are present; fall back to the other element when ours is not in the first.
@@ -169,10 +173,18 @@ export class OmemoPipeline {
     for (const el of els) {
       version = versionOfNamespace(el.getNS())!;
       try {
-        const r = this.device.decrypt(el, sender.toLowerCase());
+        const from = sender.toLowerCase();
+        const r = this.device.decrypt(el, from);
         if (r.republishBundle && request) void publishBundle(request, this.device, r.version).catch((e: unknown) => this.o.log.warn('omemo: bundle republish failed', e));
+        // XEP-0384 v0.8 §5.6.2 (v0.3 §4.5): answer a new session at once with an empty message, so the initiator
+        // stops wrapping its messages in key exchanges.
+        if (r.newSession && send && from !== this.o.own) {
+          const hb = this.device.encryptEmpty(r.version, [{ jid: from, deviceId: r.senderDevice }]);
+          if (hb.encryptedFor.length) send(xml('message', { type: 'chat', to: from }, hb.element, xml('store', { xmlns: NS_HINTS })));
+        }
+        const trust = this.remember(from, r.senderDevice, r.fingerprint);
         this.setBody(m, r.body);
-        return { scheme: SCHEME[r.version], senderDevice: String(r.senderDevice), trust: 'unverified' };
+        return { scheme: SCHEME[r.version], senderDevice: String(r.senderDevice), trust };
       } catch (e) {
         if (!(e instanceof OmemoDecryptError)) throw e;
         lastError = e;
@@ -183,6 +195,25 @@ export class OmemoPipeline {
     this.o.log.info('omemo: could not decrypt', { sender, code: lastError?.code, reason });
     this.setBody(m, `[OMEMO message that could not be decrypted: ${reason}]`);
     return { scheme: SCHEME[version], trust: 'unknown', error: reason };
+  }
+
+  /**
+   * Blind Trust Before Verification: the first key seen for a device is used (`unverified`); a contact's new device
+   * gets a notice; a device whose identity key changed is `untrusted` and gets a warning (it may be an attack, or a
+   * reinstall that kept the device id).
+   */
+  private remember(jid: string, deviceId: number, fingerprint: string): EncryptionInfo['trust'] {
+    const key = `omemo:known:${jid}:${deviceId}`;
+    const known = this.o.kv.get(key);
+    if (known === fingerprint) return 'unverified';
+    if (known === undefined) {
+      this.o.kv.set(key, fingerprint);
+      if (jid !== this.o.own) this.o.notice?.('info', `${jid} uses a new OMEMO device ${deviceId}, fingerprint ${fingerprint}`);
+      else this.o.notice?.('info', `a new device of this account: ${deviceId}, fingerprint ${fingerprint}`);
+      return 'unverified';
+    }
+    this.o.notice?.('warn', `the OMEMO identity key of ${jid}'s device ${deviceId} changed: was ${known}, now ${fingerprint}. Verify it before trusting what it sends.`);
+    return 'untrusted';
   }
 
   private setBody(m: Element, text: string | undefined): void {

@@ -45,10 +45,12 @@ const A = 'alice@example.org';
 const B = 'bob@example.org';
 
 async function account(pep: ReturnType<typeof pepService>, jid: string) {
-  const p = new OmemoPipeline({ kv: memoryKv(), own: jid, log: silentLogger });
+  const notices: string[] = [];
+  const kv = memoryKv();
+  const p = new OmemoPipeline({ kv, own: jid, log: silentLogger, notice: (level, text) => notices.push(`${level}: ${text}`) });
   const request = pep.forAccount(jid);
   await p.online(request);
-  return { p, request };
+  return { p, request, notices, kv };
 }
 
 const chat = (to: string, body: string) => xml('message', { type: 'chat', to }, xml('body', {}, body));
@@ -152,5 +154,47 @@ describe('OmemoPipeline', () => {
     const info = alice.p.decryptIncoming(hb, B);
     assert.equal(info?.error, undefined);
     assert.equal(hb.getChild('body'), undefined);
+  });
+
+  it('answers a new session with a heartbeat, after which the initiator stops sending key exchanges', async () => {
+    const pep = pepService();
+    const alice = await account(pep, A);
+    const bob = await account(pep, B);
+    const first = chat(B, 'hello');
+    await alice.p.encryptOutgoing(first, B, alice.request);
+    assert.equal(first.getChild('encrypted', 'urn:xmpp:omemo:2')!.getChild('header')!.getChild('keys')!.getChild('key')!.attrs.kex, 'true');
+    const sent: Element[] = [];
+    bob.p.decryptIncoming(deliver(first, A), A, bob.request, (st) => sent.push(st));
+    assert.equal(sent.length, 1, 'one heartbeat');
+    assert.equal(sent[0]!.attrs.to, A);
+    assert.equal(sent[0]!.getChild('body'), undefined);
+    const hb = deliver(sent[0]!, B);
+    assert.equal(alice.p.decryptIncoming(hb, B)?.error, undefined);
+    const next = chat(B, 'second');
+    await alice.p.encryptOutgoing(next, B, alice.request);
+    assert.equal(next.getChild('encrypted', 'urn:xmpp:omemo:2')!.getChild('header')!.getChild('keys')!.getChild('key')!.attrs.kex, undefined);
+    const again: Element[] = [];
+    bob.p.decryptIncoming(deliver(next, A), A, bob.request, (st) => again.push(st));
+    assert.equal(again.length, 0, 'no heartbeat in an established session');
+  });
+
+  it("announces a contact's new device, and a changed identity key makes the device untrusted (it gets nothing)", async () => {
+    const pep = pepService();
+    const alice = await account(pep, A);
+    const bob = await account(pep, B);
+    const m = chat(B, 'hi');
+    await alice.p.encryptOutgoing(m, B, alice.request);
+    assert.ok(alice.notices.some((n) => n.startsWith(`info: ${B} uses a new OMEMO device ${bob.p.device.deviceId}`)), alice.notices.join('\n'));
+    assert.equal(bob.p.decryptIncoming(deliver(m, A), A)?.trust, 'unverified');
+    assert.ok(bob.notices.some((n) => n.includes(`${A} uses a new OMEMO device`)));
+    // Bob reinstalls with the same device id but a new identity key (or someone replaced his bundle).
+    const forged = memoryKv();
+    forged.set('omemo:identity', JSON.stringify({ seed: Buffer.alloc(32, 7).toString('base64'), deviceId: bob.p.device.deviceId }));
+    const bob2 = new OmemoPipeline({ kv: forged, own: B, log: silentLogger });
+    await bob2.online(pep.forAccount(B));
+    alice.p.device.dropSession('omemo2', B, bob.p.device.deviceId);
+    const m2 = chat(B, 'to the changed device');
+    await assert.rejects(alice.p.encryptOutgoing(m2, B, alice.request), OmemoEncryptError);
+    assert.ok(alice.notices.some((n) => n.startsWith(`warn: the OMEMO identity key of ${B}'s device`)));
   });
 });
