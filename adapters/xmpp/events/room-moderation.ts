@@ -96,7 +96,7 @@ export function joinErrorWords(p: Element): string {
     case 'service-unavailable':
       return 'the room is full';
     case 'item-not-found':
-      return 'the room does not exist and cannot be created';
+      return 'the room does not exist, or it is not open yet (a new room opens once its creator configures it)';
     case 'not-allowed':
       return 'the room does not exist and you may not create it';
     default:
