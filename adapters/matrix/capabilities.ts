@@ -2,7 +2,7 @@ import type { Capabilities } from '../../src/core/contract.js';
 
 /**
  * What a Matrix account supports. Every feature listed is in the client-server spec (v1.x) and does not depend on the
- * server's modules, so it is known before connecting. Uploads are not implemented yet.
+ * server's modules, so it is known before connecting.
  */
 export function matrixCapabilities(): Capabilities {
   return {
@@ -14,7 +14,7 @@ export function matrixCapabilities(): Capabilities {
     typing: true,
     history: true,
     e2ee: true,
-    uploads: false,
+    uploads: true,
     presence: false,
     threads: true,
     messageIds: true,

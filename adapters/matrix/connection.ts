@@ -169,6 +169,12 @@ function attachRooms(s: MatrixState, client: MatrixClient): void {
   client.on(ClientEvent.Sync, (state, _prev, data) => {
     if (s.client !== client) return;
     if (state === SyncState.Prepared || state === SyncState.Syncing) {
+      const direct = directRoomIds(client);
+      for (const id of dirty) {
+        const room = client.getRoom(id);
+        if (room) emitRoom(s, client, room, direct);
+      }
+      dirty.clear();
       // The saved sync was replayed (fromCache), or the initial sync processed: what comes next is new.
       s.replaying = false;
       if (state === SyncState.Prepared && !data?.fromCache) {
@@ -188,30 +194,26 @@ function attachRooms(s: MatrixState, client: MatrixClient): void {
       }
     }
   });
-  client.on(ClientEvent.Room, (room) => {
-    if (s.client === client && !s.replaying) emitRoom(s, client, room);
-  });
-  client.on(RoomEvent.MyMembership, (room) => {
-    if (s.client === client && !s.replaying) emitRoom(s, client, room);
-  });
-  client.on(RoomEvent.Name, (room) => {
-    if (s.client === client && !s.replaying) emitRoom(s, client, room);
-  });
+  // Room changes are reported once the sync that made them is processed, so that a room is never reported half
+  // built (a membership seen before the room's name in the same sync).
+  const dirty = new Set<string>();
+  const mark = (room: Room | undefined) => {
+    if (room && s.client === client && !s.replaying) dirty.add(room.roomId);
+  };
+  client.on(ClientEvent.Room, mark);
+  client.on(RoomEvent.MyMembership, mark);
+  client.on(RoomEvent.Name, mark);
   client.on(RoomStateEvent.Events, (event) => {
     if (s.client !== client || s.replaying) return;
     const type = event.getType();
     if (type === 'm.space.child' || type === 'm.space.parent' || type === 'm.room.encryption' || type === 'm.room.topic') {
-      const room = client.getRoom(event.getRoomId() ?? '');
-      if (room) emitRoom(s, client, room);
+      mark(client.getRoom(event.getRoomId() ?? '') ?? undefined);
       // A space's children change their parentId.
-      if (type === 'm.space.child') {
-        const child = client.getRoom(event.getStateKey() ?? '');
-        if (child) emitRoom(s, client, child);
-      }
+      if (type === 'm.space.child') mark(client.getRoom(event.getStateKey() ?? '') ?? undefined);
     }
   });
   client.on(ClientEvent.AccountData, (event) => {
-    if (s.client === client && !s.replaying && event.getType() === 'm.direct') emitAllRooms(s, client);
+    if (s.client === client && !s.replaying && event.getType() === 'm.direct') for (const room of client.getRooms()) mark(room);
   });
   client.on(HttpApiEvent.SessionLoggedOut, () => {
     if (s.client !== client) return;

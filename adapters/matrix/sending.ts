@@ -7,6 +7,7 @@
 import { ConnectionError, MatrixError, type MatrixClient } from 'matrix-js-sdk';
 import { SendRejected, SendUncertain, type OutgoingMessage, type SendResult } from '../../src/core/contract.js';
 import { describeError } from './errors.js';
+import { msgtypeFor, uploadFile } from './upload.js';
 import type { MatrixState } from './state.js';
 
 /** User ids typed in the text (spec §"User Identifiers": localpart, colon, server name). */
@@ -44,8 +45,20 @@ export async function sendMessage(s: MatrixState, m: OutgoingMessage): Promise<S
   const roomId = m.conversation.remoteId;
   const room = client.getRoom(roomId);
   if (!room || room.getMyMembership() !== 'join') throw new SendRejected(`not in room ${roomId}`);
-  if (m.attachment) throw new SendRejected('sending files is not supported on Matrix accounts yet');
   const content: Record<string, unknown> = { msgtype: MSGTYPE[m.kind], body: m.body };
+  if (m.attachment) {
+    const a = m.attachment;
+    let uploaded;
+    try {
+      uploaded = await uploadFile(s.auth!.homeserver, s.auth!.accessToken, a, room.hasEncryptionStateEvent(), (sent, total) =>
+        s.emit({ type: 'transfer', localId: m.localId, sent, total }),
+      );
+    } catch (e) {
+      throw new SendRejected(`the file could not be uploaded: ${e instanceof Error ? e.message : String(e)}`, { cause: e, retryable: false });
+    }
+    // Spec v1.10 media captions: `body` is the caption when `filename` differs from it.
+    Object.assign(content, uploaded.content, { msgtype: msgtypeFor(a.mime), filename: a.name, body: m.body.trim() || a.name });
+  }
   // Spec §"User and room mentions": an explicit list, so text that merely looks like a name pings no one; it holds
   // the user ids typed in the text and the author of the message answered; `@room` mentions the room.
   const mentioned: string[] = [];

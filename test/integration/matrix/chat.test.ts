@@ -4,7 +4,12 @@
  * and history; invitations accepted and declined.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { decryptFile, type EncryptedFile } from '../../../adapters/matrix/upload.js';
 import type { MatrixTestServer } from '../../harness/matrix-homeserver/index.js';
 import { client, messages, PASSWORD, releaseTimers, startServer, waitConversation, waitMessage, waitUpdate, type Client } from './support.js';
 
@@ -141,6 +146,60 @@ test('history pages back through /messages, decrypting, edits applied', { timeou
   assert.equal(encrypted?.encryption?.scheme, 'megolm');
   assert.equal(encrypted?.encryption?.error, undefined);
   assert.ok(!bodies.includes('spam'), 'redacted events are skipped');
+});
+
+test('a file sent into the encrypted room: progress, encrypted upload, attachment that decrypts to the same bytes', { timeout: 120_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'natter-matrix-'));
+  const path = join(dir, 'photo.png');
+  const bytes = randomBytes(300_000);
+  writeFileSync(path, bytes);
+  try {
+    const res = await bob.adapter.send({
+      localId: 'upload-1',
+      conversation: { remoteId: group, kind: 'group' },
+      kind: 'text',
+      body: '',
+      attachment: { path, name: 'photo.png', size: bytes.length, mime: 'image/png' },
+    });
+    const progress = bob.ctx.ofType('transfer').filter((t) => t.localId === 'upload-1');
+    assert.ok(progress.length >= 1);
+    assert.deepEqual(progress.at(-1), { type: 'transfer', localId: 'upload-1', sent: bytes.length, total: bytes.length });
+    const m = await waitMessage(alice, group, 'photo.png');
+    assert.equal(m.remoteId, res.remoteId);
+    assert.equal(m.encryption?.scheme, 'megolm');
+    assert.equal(m.attachments?.length, 1);
+    const a = m.attachments![0]!;
+    assert.match(a.url, /^mxc:\/\//);
+    assert.deepEqual({ ...a, url: '' }, { url: '', name: 'photo.png', size: bytes.length, mime: 'image/png', encrypted: true });
+    const file = (m.ext?.matrix as { file: EncryptedFile }).file;
+    const [serverName, mediaId] = a.url.slice('mxc://'.length).split('/');
+    const token = (JSON.parse(alice.ctx.kv.get('auth')!) as { accessToken: string }).accessToken;
+    const dl = await fetch(`${server.url}/_matrix/client/v1/media/download/${serverName}/${mediaId}`, { headers: { authorization: `Bearer ${token}` } });
+    const cipher = Buffer.from(await dl.arrayBuffer());
+    assert.notDeepEqual(cipher, bytes, 'the server holds ciphertext');
+    assert.deepEqual(decryptFile(cipher, file), bytes);
+    assert.throws(() => decryptFile(Buffer.concat([cipher, Buffer.from([0])]), file), /hash/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a space groups its child rooms: the room names the space as parentId', { timeout: 120_000 }, async () => {
+  const token = (JSON.parse(alice.ctx.kv.get('auth')!) as { accessToken: string }).accessToken;
+  const res = await fetch(`${server.url}/_matrix/client/v3/createRoom`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: 'Our space',
+      creation_content: { type: 'm.space' },
+      initial_state: [{ type: 'm.space.child', state_key: group, content: { via: [server.serverName] } }],
+    }),
+  });
+  const space = ((await res.json()) as { room_id: string }).room_id;
+  const first = await waitConversation(alice, (c) => c.remoteId === space, 'the space');
+  assert.deepEqual(first.ext, { space: true }, 'reported once complete, never half built');
+  assert.equal(first.title, 'Our space');
+  await waitConversation(alice, (c) => c.remoteId === group && c.parentId === space, 'the room in its space');
 });
 
 test('an invitation can be declined; leaving a room reports it left', { timeout: 120_000 }, async () => {
