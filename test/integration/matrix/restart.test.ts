@@ -72,3 +72,33 @@ test('restart keeps the device and its keys; time offline is caught up, gap incl
   const got = await waitMessage(alice, room, 'back again');
   assert.equal(got.encryption?.error, undefined);
 });
+
+test('a new device of the same account sees older encrypted messages as placeholders that say why', { timeout: 180_000 }, async () => {
+  const a = await server.register('frank', PASSWORD);
+  const b = await server.register('grace', PASSWORD);
+  const frank = await client(server, a.userId);
+  running.push(frank);
+  const grace = await client(server, b.userId);
+  running.push(grace);
+  await frank.adapter.command('create', ['Secrets']);
+  const room = (await waitConversation(frank, (c) => c.title === 'Secrets' && c.joined === true, 'room')).remoteId;
+  await frank.adapter.command('invite', [grace.userId], room);
+  await waitConversation(grace, (c) => c.remoteId === room && c.invitedBy === frank.userId, 'invitation');
+  await grace.adapter.join(room);
+  await frank.ctx.waitFor((e) => e.type === 'members' && e.conversationRemoteId === room && (e.add ?? []).some((p) => p.id === grace.userId), 'grace joined', 60_000);
+  const sent = await frank.adapter.send({ localId: 's1', conversation: { remoteId: room, kind: 'group' }, kind: 'text', body: 'for old devices only' });
+  await waitMessage(grace, room, 'for old devices only');
+  // A second device of grace's (a fresh kv: a new login) never got the room key.
+  const second = await client(server, b.userId);
+  running.push(second);
+  const m = await second.ctx.waitFor<Extract<(typeof second.ctx.events)[number], { type: 'message' }>>(
+    (e) => e.type === 'message' && e.message.remoteId === sent.remoteId,
+    'the old message on the new device',
+    60_000,
+  );
+  assert.match(m.message.body, /^\[unable to decrypt: .+\]$/);
+  assert.ok(!m.message.body.includes('for old devices only'));
+  assert.equal(m.message.encryption?.scheme, 'megolm');
+  assert.ok(m.message.encryption?.error, 'the reason is named');
+  assert.equal(m.message.historical, true, 'from the initial sync: history');
+});
