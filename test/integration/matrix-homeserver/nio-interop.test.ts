@@ -9,7 +9,7 @@ import type { MatrixEvent } from 'matrix-js-sdk';
 import { KnownMembership } from 'matrix-js-sdk';
 import { matrixTestTarget, type MatrixTestServer } from '../../harness/matrix-homeserver/index.js';
 import { waitFor } from '../../harness/wait-for.js';
-import { sdkClient, type SdkClient } from './sdk-client.js';
+import { releaseSdkTimers, sdkClient, type SdkClient } from './sdk-client.js';
 import { waitForAsync } from './support.js';
 
 // The nio peer script lives next to the harness sources (tsc does not copy .py files into the build directory).
@@ -42,6 +42,7 @@ after(async () => {
   if (skip) return;
   alice?.stop();
   await server?.stop();
+  releaseSdkTimers();
   rmSync(store, { recursive: true, force: true });
 });
 

@@ -5,7 +5,7 @@ import { CryptoEvent, VerificationPhase, VerifierEvent, type GeneratedSecretStor
 import { matrixTestTarget, type MatrixTestServer } from '../../harness/matrix-homeserver/index.js';
 import { waitFor } from '../../harness/wait-for.js';
 import { request, waitForAsync } from './support.js';
-import { sdkClient, type SdkClient } from './sdk-client.js';
+import { releaseSdkTimers, sdkClient, type SdkClient } from './sdk-client.js';
 
 const PASSWORD = 'correct horse';
 const target = matrixTestTarget();
@@ -31,6 +31,7 @@ after(async () => {
   first?.stop();
   second?.stop();
   await server?.stop();
+  releaseSdkTimers();
 });
 
 async function withLogs(fn: () => Promise<void>): Promise<void> {

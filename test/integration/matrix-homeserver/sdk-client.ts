@@ -38,14 +38,25 @@ const loglevelLogger = globalSdkLogger as unknown as { methodFactory: () => () =
 loglevelLogger.methodFactory = () => () => undefined;
 loglevelLogger.rebuild();
 
-// matrix-js-sdk arms a timer for every request's local timeout (sync: pollTimeout + 80 s) and never clears it, so
-// a stopped client keeps the process alive for up to 110 s. Long timers armed while tests run must not do that.
+// matrix-js-sdk arms a timer for every request's local timeout (sync: pollTimeout + 80 s) and never clears it, and
+// its backup and crypto loops keep sleeping on timers after stopClient(), so stopped clients keep the process alive
+// for up to two minutes. Long timers never hold the process; releaseSdkTimers() lets go of the rest at the end.
 const armTimer = globalThis.setTimeout;
+const armed: WeakRef<NodeJS.Timeout>[] = [];
+let released = false;
 globalThis.setTimeout = ((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
   const t = armTimer(fn, ms, ...args);
-  if ((ms ?? 0) >= 15_000) t.unref();
+  if (released || (ms ?? 0) >= 15_000) t.unref();
+  else armed.push(new WeakRef(t));
+  if (armed.length > 10_000) armed.splice(0, armed.length - 5_000).forEach((r) => r.deref()?.unref());
   return t;
 }) as typeof setTimeout;
+
+/** Call in after() once every client and the server stopped: no timer armed so far or later holds the process. */
+export function releaseSdkTimers(): void {
+  released = true;
+  for (const r of armed.splice(0)) r.deref()?.unref();
+}
 
 let dbCounter = 0;
 

@@ -1,15 +1,17 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KnownMembership, type MatrixEvent } from 'matrix-js-sdk';
+import { CryptoEvent, VerificationPhase, VerifierEvent, type ShowSasCallbacks, type VerificationRequest } from 'matrix-js-sdk/lib/crypto-api/index.js';
 import { matrixTestTarget, type MatrixTestServer } from '../../harness/matrix-homeserver/index.js';
 import { waitFor } from '../../harness/wait-for.js';
-import { enc, request } from './support.js';
-import { sdkClient, type SdkClient } from './sdk-client.js';
+import { enc, request, waitForAsync } from './support.js';
+import { releaseSdkTimers, sdkClient, type SdkClient } from './sdk-client.js';
 
 const target = matrixTestTarget();
 let server: MatrixTestServer;
 let alice: SdkClient;
 let bob: SdkClient;
+let sharedRoom: string | undefined;
 
 before(async () => {
   server = await target.start();
@@ -20,6 +22,7 @@ after(async () => {
   alice?.stop();
   bob?.stop();
   await server?.stop();
+  releaseSdkTimers();
 });
 
 /** Runs `fn`; on failure prints the tail of both SDK logs, which say why crypto did what it did. */
@@ -64,6 +67,7 @@ test('encrypted room: alice invites, bob joins, alice sends, bob decrypts (Megol
       60_000,
     );
     assert.equal(await alice.client.getCrypto()!.isEncryptionEnabledInRoom(roomId), true);
+    sharedRoom = roomId;
     const { event_id: eventId } = await alice.client.sendTextMessage(roomId, 'the eagle lands at dawn');
 
     // On the wire it is m.room.encrypted with no plaintext.
@@ -89,5 +93,47 @@ test('encrypted room: alice invites, bob joins, alice sends, bob decrypts (Megol
       return reply && reply.getType() === 'm.room.message';
     }, 'alice decrypts the reply', 90_000);
     assert.equal(reply!.getContent()['body'], 'copy that');
+  });
+});
+
+test('SAS verification between two users in their encrypted room (in-room m.key.verification.* events)', async () => {
+  await withLogs(async () => {
+    assert.ok(sharedRoom, 'room from the previous test');
+    let incoming: VerificationRequest | undefined;
+    bob.client.on(CryptoEvent.VerificationRequestReceived, (r) => {
+      incoming = r;
+    });
+    // User verification needs cross-signing identities on both sides (device_signing/upload, first time without UIA).
+    for (const c of [alice, bob]) {
+      await c.client.getCrypto()!.bootstrapCrossSigning({
+        authUploadDeviceSigningKeys: async (makeRequest) => {
+          await makeRequest({ type: 'm.login.password', identifier: { type: 'm.id.user', user: c.userId }, password: 'correct horse' });
+        },
+      });
+    }
+    // alice learns bob's identity through the device-list change in her sync and the keys/query after it.
+    let outgoing: VerificationRequest | undefined;
+    await waitForAsync(async () => (outgoing = await alice.client.getCrypto()!.requestVerificationDM(bob.userId, sharedRoom!)), 'alice knows bob\'s identity', 60_000);
+    if (!outgoing) throw new Error('no request');
+    await waitFor(() => incoming, 'bob gets the verification request', 60_000);
+    assert.equal(incoming!.roomId, sharedRoom);
+    await incoming!.accept();
+    await waitFor(() => outgoing!.phase === VerificationPhase.Ready, 'request ready', 60_000);
+    const verifier = await outgoing!.startVerification('m.sas.v1');
+    await waitFor(() => incoming!.verifier, 'bob has a verifier', 60_000);
+    const shown: string[][] = [];
+    for (const v of [verifier, incoming!.verifier!]) {
+      v.on(VerifierEvent.ShowSas, (sas: ShowSasCallbacks) => {
+        shown.push((sas.sas.emoji ?? []).map(([emoji, name]) => `${emoji} ${name}`));
+        void sas.confirm();
+      });
+    }
+    await Promise.all([verifier.verify(), incoming!.verifier!.verify()]);
+    assert.equal(shown.length, 2);
+    assert.equal(shown[0]!.length, 7);
+    assert.deepEqual(shown[0], shown[1]);
+    await waitFor(() => outgoing!.phase === VerificationPhase.Done && incoming!.phase === VerificationPhase.Done, 'both done', 60_000);
+    // alice's user-signing key signed bob's master key and the server handed that signature out.
+    await waitForAsync(async () => (await alice.client.getCrypto()!.getUserVerificationStatus(bob.userId)).isCrossSigningVerified(), 'alice trusts bob', 60_000);
   });
 });
