@@ -19,7 +19,8 @@ import { declineInvitation } from './invitations.js';
 import { joinRoomOrContact, leaveRoomAndBookmark } from './membership-extras.js';
 import { sendMessage, sendTyping } from './sending.js';
 import { makeSession } from './session.js';
-import { OmemoPipeline } from './omemo/pipeline.js';
+import { OMEMO_NOTIFY_FEATURES, OmemoPipeline } from './omemo/pipeline.js';
+import { FEATURES } from './disco.js';
 import { XmppState } from './state.js';
 
 export { KV_MAM_LAST, KV_MAM_ROOM } from './catch-up.js';
@@ -39,6 +40,8 @@ export class XmppAdapter implements Adapter {
     registerSecret(s.password);
     if (ctx.config.omemo === true) {
       s.omemo = new OmemoPipeline({ kv: ctx.kv, own: s.opts.bare, log: s.log.child('omemo'), now: () => ctx.now(), notice: (level, text) => s.emit({ type: 'notice', level, text }) });
+      // Contacts' device-list changes arrive as PEP notifications (XEP-0163 §6) once our caps ask for them.
+      for (const f of OMEMO_NOTIFY_FEATURES) FEATURES.add(f);
     }
     s.session = makeSession(s);
     s.stopping = false;

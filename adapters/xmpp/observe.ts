@@ -26,7 +26,8 @@ export function observeStanza(s: XmppState, el: Element): boolean {
       onRosterPush(s, el);
       return false;
     }
-    if (el.name === 'message') return onBookmarkPush(s, el) || onInvitation(s, el);
+    // OMEMO device-list notifications (XEP-0163) refresh the pipeline's cache (omemo/pipeline.ts).
+    if (el.name === 'message') return onBookmarkPush(s, el) || onInvitation(s, el) || (s.omemo?.onPepEvent(el) ?? false);
   } catch (e) {
     s.log.error('failed to look at a stanza', e);
   }

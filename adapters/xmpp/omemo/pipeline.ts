@@ -29,6 +29,9 @@ const NS_PUBSUB_EVENT = 'http://jabber.org/protocol/pubsub#event';
 /** How long a fetched device list is used before asking again (PEP notifications update it in between). */
 const DEVICE_LIST_TTL_MS = 5 * 60_000;
 
+/** The `+notify` features (XEP-0163 §6) that subscribe us to contacts' device lists of both versions. */
+export const OMEMO_NOTIFY_FEATURES = [`${NODES.legacy.devices}+notify`, `${NODES.omemo2.devices}+notify`] as const;
+
 /** Thrown by {@link OmemoPipeline.encryptOutgoing} when encryption is due but impossible: nothing is sent. */
 export class OmemoEncryptError extends Error {}
 
@@ -73,7 +76,9 @@ export class OmemoPipeline {
     const jid = (m.attrs.from ?? this.o.own).split('/')[0]!.toLowerCase();
     const el = items.getChild('item')?.getChildElements()[0];
     try {
-      this.lists.set(`${version} ${jid}`, { at: this.now(), ids: el ? parseDeviceList(el).ids : [] });
+      const ids = el ? parseDeviceList(el).ids : [];
+      this.lists.set(`${version} ${jid}`, { at: this.now(), ids });
+      this.o.log.debug('omemo device list update', { jid, version, ids });
     } catch (e) {
       this.o.log.debug('omemo: bad device list notification', e);
     }

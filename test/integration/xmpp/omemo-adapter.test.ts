@@ -82,6 +82,34 @@ describe('OMEMO in the XMPP adapter', { skip: skip(), timeout: 300_000 }, () => 
     assert.match(got.stanza as string, /<encryption xmlns="urn:xmpp:eme:0"/);
   });
 
+  it('a second device of the account: learns of it by PEP notification, gets own copies as carbons, both read the contact', async () => {
+    const second = await client(server, 'alice', { omemo: true, resource: 'second' });
+    try {
+      const secondId = () => (JSON.parse(second.ctx.kv.get('omemo:identity')!) as { deviceId: number }).deviceId;
+      await waitFor(() => second.ctx.logs.some((l) => l.includes('omemo device announced')), 'second device announced', 30_000);
+      // The first device hears of the second through the device-list notification (+notify in its caps).
+      await waitFor(() => natter.ctx.logs.some((l) => l.includes('omemo device list update') && l.includes(String(secondId()))), 'device-list notification on the first device', 30_000);
+      const mark = peer.events.length;
+      const fromSecond = second.ctx.events.length;
+      await natter.adapter.send({ localId: 'omemo-own-copy', conversation: { remoteId: peerJid, kind: 'direct' }, kind: 'text', body: 'copy for my other device' });
+      await peer.waitEvent((e) => e.event === 'message' && e.body === 'copy for my other device', 'peer decrypts', mark);
+      const copy = (await second.ctx.waitFor((e) => e.type === 'message' && e.message.localId === 'omemo-own-copy', 'sent carbon on the second device', 30_000, fromSecond)) as MessageEvent;
+      assert.equal(copy.message.direction, 'out');
+      assert.equal(copy.message.body, 'copy for my other device', `the carbon decrypts: ${JSON.stringify(copy.message.encryption)}`);
+      assert.equal(copy.message.encryption?.scheme, 'omemo:2');
+      // The contact's message reaches both devices of the account, each decrypting its own key.
+      const from1 = natter.ctx.events.length;
+      const from2 = second.ctx.events.length;
+      peer.send({ cmd: 'send', to: natterJid, body: 'to both of your devices', version: 'omemo2' });
+      const m1 = await incoming(natter, 'to both of your devices', from1);
+      const m2 = await incoming(second, 'to both of your devices', from2);
+      assert.equal(m1.encryption?.error, undefined);
+      assert.equal(m2.encryption?.error, undefined);
+    } finally {
+      await second.adapter.stop();
+    }
+  });
+
   it('shows an undecryptable message as a placeholder saying why', async () => {
     const { device } = deviceWithSignBit('carol@localhost', 0);
     const carol = await NatterOmemoClient.connect(server, 'carol', PASSWORD, device);
