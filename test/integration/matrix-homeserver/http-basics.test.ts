@@ -33,6 +33,15 @@ test('errors: unknown endpoint 404 M_UNRECOGNIZED, bad JSON M_NOT_JSON, missing/
   const badJson = await request(server.url, 'POST', '/createRoom', { token: alice.accessToken, raw: '{not json' });
   assert.equal(badJson.status, 400);
   assert.equal(badJson.body['errcode'], 'M_NOT_JSON');
+  const notObject = await request(server.url, 'POST', '/createRoom', { token: alice.accessToken, raw: '[1,2]' });
+  assert.equal(notObject.status, 400);
+  assert.equal(notObject.body['errcode'], 'M_BAD_JSON');
+  const badPath = await request(server.url, 'GET', '/_matrix/client/v3/rooms/%E0%A4%A/state', { token: alice.accessToken });
+  assert.equal(badPath.status, 404);
+  assert.equal(badPath.body['errcode'], 'M_UNRECOGNIZED');
+  const noRoom = await request(server.url, 'PUT', `/rooms/${enc('!nope:' + server.serverName)}/send/m.room.message/${txnId()}`, { token: alice.accessToken, body: { msgtype: 'm.text', body: 'x' } });
+  assert.equal(noRoom.status, 403);
+  assert.equal(noRoom.body['errcode'], 'M_FORBIDDEN');
   const missing = await request(server.url, 'GET', '/account/whoami');
   assert.equal(missing.status, 401);
   assert.equal(missing.body['errcode'], 'M_MISSING_TOKEN');
@@ -42,7 +51,7 @@ test('errors: unknown endpoint 404 M_UNRECOGNIZED, bad JSON M_NOT_JSON, missing/
 });
 
 test('register needs UIA (401 with m.login.dummy flow); duplicate user is M_USER_IN_USE', async () => {
-  const first = await request(server.url, 'POST', '/register', { body: { username: 'carol', password: 'pw' } });
+  const first = await request(server.url, 'POST', '/register', { body: { username: `carol-${Date.now()}`, password: 'pw' } });
   assert.equal(first.status, 401);
   assert.ok(first.body['flows'].some((f: { stages: string[] }) => f.stages.includes('m.login.dummy')));
   const dup = await request(server.url, 'POST', '/register', {
