@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: prints figures (never pass/fail) for the targets in the README. Run on an idle machine.
- * Sections can be chosen: `npm run bench -- search ingest` (first-frame, search, ingest, keystroke, omemo).
+ * Sections can be chosen: `npm run bench -- search ingest` (first-frame, search, ingest, keystroke, xmpp, omemo).
  */
 import { benchProfile, PROFILE } from './profile.js';
 import { firstFrame } from './first-frame.js';
@@ -8,6 +8,7 @@ import { searchLatency } from './search-latency.js';
 import { engineIngest, ircIngest, serverCeiling } from './irc-ingest.js';
 import { keystrokeLatency } from './keystroke-latency.js';
 import { fmt } from './stats.js';
+import { xmppRoomCatchUp, xmppRoomsUnavailable } from './xmpp-rooms.js';
 import { omemoBench } from './omemo.js';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -47,6 +48,16 @@ await section('ingest', async () => {
 await section('search', () => {
   const s = searchLatency(home);
   out(`search (FTS5):      p50 ${fmt(s.p50, 2)} ms, p99 ${fmt(s.p99, 2)} ms over 1M messages   (target p50 < 20 ms)`);
+});
+await section('xmpp', async () => {
+  const why = xmppRoomsUnavailable();
+  if (why) {
+    out(`xmpp rooms:         skipped: Prosody cannot run here (${why})`);
+    return;
+  }
+  const x = await xmppRoomCatchUp();
+  out(`XMPP: join ${x.rooms} rooms with MAM catch-up of ${x.perRoom} messages each: ${fmt(x.seconds, 2)} s to all rooms caught up (online after ${fmt(x.onlineSeconds, 2)} s; ${x.messages.toLocaleString('en')} missed messages)`);
+  out(`  memory after it:  RSS ${fmt(x.rssMb)} MB, heap ${fmt(x.heapMb)} MB   (before the catch-up: RSS ${fmt(x.baseRssMb)} MB, heap ${fmt(x.baseHeapMb)} MB; load average ${fmt(x.load, 2)})`);
 });
 await section('omemo', () => {
   for (const version of ['legacy', 'omemo2'] as const) {
