@@ -26,6 +26,7 @@ const SCHEME: Record<OmemoVersion, EncryptionInfo['scheme']> = { legacy: 'omemo:
 const NS_EME = 'urn:xmpp:eme:0';
 const NS_HINTS = 'urn:xmpp:hints';
 const NS_PUBSUB_EVENT = 'http://jabber.org/protocol/pubsub#event';
+const SIGNED_PREKEY_ROTATION_MS = 7 * 24 * 3600_000;
 /** How long a fetched device list is used before asking again (PEP notifications update it in between). */
 const DEVICE_LIST_TTL_MS = 5 * 60_000;
 
@@ -51,6 +52,8 @@ export class OmemoPipeline {
   /** Each stanza is decrypted once (several handlers may look at it; a second try would be a duplicate). */
   private readonly seen = new WeakMap<Element, EncryptionInfo | undefined>();
   private readonly now: () => number;
+  /** The current connection's IQ sender (set by {@link online}), for work that notifications trigger. */
+  private request?: IqRequest;
 
   constructor(private readonly o: OmemoPipelineOptions) {
     this.now = o.now ?? Date.now;
@@ -59,6 +62,10 @@ export class OmemoPipeline {
 
   /** A new session is bound: publish both bundles and make sure both own device lists name this device. */
   async online(request: IqRequest): Promise<void> {
+    this.request = request;
+    // XEP-0384 v0.8 §5.3.3: rotate the signed prekey periodically (weekly to monthly); the previous one stays for
+    // key exchanges already under way.
+    for (const v of VERSIONS) if (this.device.signedPreKeyAge(v) > SIGNED_PREKEY_ROTATION_MS) this.device.rotateSignedPreKey(v);
     try {
       await announceOwnDevice(request, this.o.own, this.device, VERSIONS);
       this.o.log.info('omemo device announced', { deviceId: this.device.deviceId });
@@ -79,6 +86,8 @@ export class OmemoPipeline {
       const ids = el ? parseDeviceList(el).ids : [];
       this.lists.set(`${version} ${jid}`, { at: this.now(), ids });
       this.o.log.debug('omemo device list update', { jid, version, ids });
+      // Another client of the account dropped this device from the list: put it back (XEP-0384 v0.8 §5.3.1).
+      if (jid === this.o.own && !ids.includes(this.device.deviceId) && this.request) void this.online(this.request);
     } catch (e) {
       this.o.log.debug('omemo: bad device list notification', e);
     }

@@ -197,4 +197,36 @@ describe('OmemoPipeline', () => {
     await assert.rejects(alice.p.encryptOutgoing(m2, B, alice.request), OmemoEncryptError);
     assert.ok(alice.notices.some((n) => n.startsWith(`warn: the OMEMO identity key of ${B}'s device`)));
   });
+
+  it('rotates the signed prekey after a week; key exchanges made with the previous one still work', async () => {
+    const pep = pepService();
+    let now = Date.now();
+    const bobKv = memoryKv();
+    const bob = new OmemoPipeline({ kv: bobKv, own: B, log: silentLogger, now: () => now });
+    const bobRequest = pep.forAccount(B);
+    await bob.online(bobRequest);
+    const alice = await account(pep, A);
+    const first = chat(B, 'made with signed prekey 1');
+    await alice.p.encryptOutgoing(first, B, alice.request);
+    now += 8 * 24 * 3600_000;
+    await bob.online(bobRequest);
+    const published = pep.nodes.get(`${B} ${NODES.omemo2.bundle(bob.device.deviceId)}`)!.get(String(bob.device.deviceId))!;
+    assert.equal(published.getChildElements()[0]!.getChild('spk')!.attrs.id, '2');
+    assert.equal(bob.decryptIncoming(deliver(first, A), A)?.error, undefined);
+    assert.equal(first.getChildText('body'), 'made with signed prekey 1');
+  });
+
+  it('puts the device back when a notification shows the own device list without it', async () => {
+    const pep = pepService();
+    const alice = await account(pep, A);
+    const node = NODES.omemo2.devices;
+    pep.nodes.get(`${A} ${node}`)!.set('current', xml('item', { id: 'current' }, xml('devices', { xmlns: 'urn:xmpp:omemo:2' }, xml('device', { id: '1' }))));
+    const notification = xml('message', { from: A, type: 'headline' }, xml('event', { xmlns: 'http://jabber.org/protocol/pubsub#event' }, xml('items', { node }, xml('item', { id: 'current' }, xml('devices', { xmlns: 'urn:xmpp:omemo:2' }, xml('device', { id: '1' }))))));
+    assert.equal(alice.p.onPepEvent(notification), true);
+    const listed = () => pep.nodes.get(`${A} ${node}`)!.get('current')!.toString();
+    const until = Date.now() + 5000;
+    while (!listed().includes(`id="${alice.p.device.deviceId}"`) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(listed().includes(`id="${alice.p.device.deviceId}"`));
+    assert.ok(listed().includes('id="1"'), 'the other device stays listed');
+  });
 });
