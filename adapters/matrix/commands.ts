@@ -5,12 +5,17 @@
  * - `/topic <text>`, `/invite <@user:server>` in a room; `/nick <name>` sets the display name.
  * - `/dm <@user:server>`: opens an encrypted direct chat (and lists it in `m.direct`).
  * - `/create <name>`: creates an encrypted private room.
+ * - `/cross-signing`: sets up cross-signing anew (cross-signing.ts).
+ * - `/verify`, `/verify-accept`, `/verify-confirm`, `/verify-mismatch`, `/verify-cancel`, `/devices`: see
+ *   verification.ts.
  */
 import { Preset } from 'matrix-js-sdk';
 import { CommandError } from '../../src/core/errors.js';
 import { connect, saveSession } from './connection.js';
 import { login, resolveHomeserver, ssoUrl } from './credentials.js';
+import { ensureCrossSigning } from './cross-signing.js';
 import type { MatrixState } from './state.js';
+import { runVerificationCommand } from './verification.js';
 
 const ENCRYPTION = { type: 'm.room.encryption', state_key: '', content: { algorithm: 'm.megolm.v1.aes-sha2' } };
 
@@ -30,7 +35,13 @@ function userIdArg(v: string | undefined, usage: string): string {
 }
 
 export async function runCommand(s: MatrixState, name: string, args: string[], room?: string): Promise<void> {
+  if (await runVerificationCommand(s, name.toLowerCase(), args, room)) return;
   switch (name.toLowerCase()) {
+    case 'cross-signing': {
+      if (!s.client) throw new CommandError('not connected');
+      await ensureCrossSigning(s, s.client, true);
+      return;
+    }
     case 'login-token': {
       const token = args[0];
       if (!token) throw new CommandError('usage: /login-token <token> (from the single sign-on page)');

@@ -29,6 +29,8 @@ import { makeSession } from './session.js';
 import type { MatrixState } from './state.js';
 import { KvSyncStore, KV_SYNC } from './sync-store.js';
 import { attachTimeline } from './timeline.js';
+import { attachVerification } from './verification.js';
+import { ensureCrossSigning } from './cross-signing.js';
 
 /** Reports a room as a conversation when what we would say about it changed. */
 export function emitRoom(s: MatrixState, client: MatrixClient, room: Room, direct = directRoomIds(client)): void {
@@ -147,6 +149,7 @@ async function startClient(s: MatrixState): Promise<void> {
 
   attachTimeline(s, client);
   attachRooms(s, client);
+  attachVerification(s, client);
   const filter = new Filter(auth.userId);
   // Spec §"Filtering" and §"Lazy-loading room members": a small timeline per room and only the members that
   // sent the events we get keep the initial sync small on big accounts.
@@ -166,6 +169,7 @@ async function startClient(s: MatrixState): Promise<void> {
 
 function attachRooms(s: MatrixState, client: MatrixClient): void {
   let online = false;
+  let crossSigningChecked = false;
   client.on(ClientEvent.Sync, (state, _prev, data) => {
     if (s.client !== client) return;
     if (state === SyncState.Prepared || state === SyncState.Syncing) {
@@ -185,6 +189,13 @@ function attachRooms(s: MatrixState, client: MatrixClient): void {
         online = true;
         s.backoff.online(s.ctx!.now());
         s.emitConnection('online');
+        if (!crossSigningChecked) {
+          crossSigningChecked = true;
+          ensureCrossSigning(s, client).catch((e: unknown) => {
+            s.log.warn('cross-signing set-up failed', e);
+            s.emit({ type: 'notice', level: 'warn', text: `${s.userId}: cross-signing could not be set up: ${describeError(e).reason}` });
+          });
+        }
       }
     } else if (state === SyncState.Reconnecting || state === SyncState.Error) {
       if (online || state === SyncState.Error) {

@@ -13,6 +13,7 @@ import type { CryptoStorePersistence } from './crypto-store.js';
 import { RecentEvents, type Session } from './events/types.js';
 import type { MatrixOptions } from './options.js';
 import type { KvSyncStore } from './sync-store.js';
+import type { ActiveVerification } from './verification.js';
 
 /** kv key of the last event id handled per room (JSON object), for catch-up after a gap (catch-up.ts). */
 export const KV_LAST_EVENTS = 'last-events';
@@ -44,6 +45,8 @@ export class MatrixState {
   lastEvents: Record<string, string> = {};
   /** Our reaction events by `<target>\u0000<key>`, to redact when the reaction is taken back. */
   readonly ownReactions = new Map<string, string>();
+  /** The device verification in progress (verification.ts). */
+  verification?: ActiveVerification;
   private persisting: Promise<void> = Promise.resolve();
   private lastEventsWritten = '';
 
