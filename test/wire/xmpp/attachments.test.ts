@@ -88,7 +88,7 @@ test('hostile OOB URLs never become attachments and leave the body alone', () =>
     '',
   ];
   for (const url of hostile) {
-    const escaped = url.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+    const escaped = url.replace(/&/g, '&amp;').replace(/</g, '&lt;');
     const m = one(`<message type="chat" from="mallory@evil.example/x" to="${OWN}" id="h"><body>see</body><x xmlns="jabber:x:oob"><url>${escaped}</url></x></message>`);
     assert.equal(m.attachments, undefined, `no attachment for ${JSON.stringify(url.slice(0, 60))}`);
     assert.equal(m.body, 'see');
