@@ -54,7 +54,8 @@ export interface User {
   crossSigning: { master?: JsonObject; selfSigning?: JsonObject; userSigning?: JsonObject };
   backups: BackupVersion[];
   nextBackupVersion: number;
-  presence: { presence: string; statusMsg?: string; lastActive: number };
+  /** `pos` is the stream position of the last change (0: never set), for m.presence in /sync. */
+  presence: { presence: string; statusMsg?: string; lastActive: number; pos: number };
 }
 
 export interface Session {
@@ -162,6 +163,17 @@ export class HomeserverState {
   deleteDevice(user: User, deviceId: string): void {
     for (const [token, s] of this.sessions) if (s.userId === user.userId && s.deviceId === deviceId) this.sessions.delete(token);
     if (user.devices.delete(deviceId)) this.deviceListChanged(user.userId);
+  }
+
+  /** Sets presence (spec: "Presence"); only a change takes a stream position, so repeated set_presence is quiet. */
+  setPresence(user: User, presence: string, statusMsg?: string): void {
+    const p = user.presence;
+    const changed = p.presence !== presence || (statusMsg !== undefined && statusMsg !== p.statusMsg);
+    p.lastActive = Date.now();
+    if (!changed) return;
+    p.presence = presence;
+    if (statusMsg !== undefined) p.statusMsg = statusMsg;
+    p.pos = this.bump();
   }
 
   /** Global account data write (spec: PUT /user/{userId}/account_data/{type}). */

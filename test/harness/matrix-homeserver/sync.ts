@@ -230,7 +230,16 @@ function buildSync(hs: HomeserverState, session: Session, since: number | undefi
     for (const [alg, f] of device.fallbackKeys) if (!f.used) unusedFallback.push(alg);
   }
   const accountData = accountDataEvents(user.accountData, since);
+  const presence: JsonObject[] = [];
+  for (const u of sharing) {
+    const p = hs.users.get(u)?.presence;
+    if (!p || p.pos === 0 || (since !== undefined && p.pos <= since)) continue;
+    const content: JsonObject = { presence: p.presence, last_active_ago: Date.now() - p.lastActive, currently_active: p.presence === 'online' };
+    if (p.statusMsg !== undefined) content['status_msg'] = p.statusMsg;
+    presence.push({ type: 'm.presence', sender: u, content });
+  }
   const empty =
+    presence.length === 0 &&
     Object.keys(join).length === 0 &&
     Object.keys(invite).length === 0 &&
     Object.keys(leave).length === 0 &&
@@ -241,7 +250,7 @@ function buildSync(hs: HomeserverState, session: Session, since: number | undefi
   const body: JsonObject = {
     next_batch: token(now),
     rooms: { join, invite, leave, knock: {} },
-    presence: { events: [] },
+    presence: { events: presence },
     account_data: { events: accountData },
     to_device: { events: toDevice as Json[] },
     device_lists: { changed: [...changed], left: [...left] },
@@ -261,6 +270,8 @@ export async function handleSync(ctx: Ctx): Promise<JsonObject> {
   const timeout = Math.max(0, Math.min(Number(ctx.query.get('timeout') ?? 0) || 0, 300_000));
   const filter = toSyncFilter(resolveFilter(user, ctx.query.get('filter')));
   const fullState = ctx.query.get('full_state') === 'true';
+  const setPresence = ctx.query.get('set_presence');
+  if (setPresence === 'online' || setPresence === 'offline' || setPresence === 'unavailable') ctx.hs.setPresence(user, setPresence);
   const deadline = Date.now() + timeout;
   let built = buildSync(ctx.hs, session, since, filter, fullState);
   while (since !== undefined && built.empty && !fullState && Date.now() < deadline && !ctx.signal.aborted) {

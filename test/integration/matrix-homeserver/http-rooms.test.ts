@@ -201,9 +201,14 @@ test('media: upload, download (v3 and authenticated v1 with file name), 404 for 
 test('push rules, presence, devices list, user directory, wrong method is 405 M_UNRECOGNIZED', async () => {
   const rules = await alice.ok('GET', '/pushrules/');
   assert.ok(Array.isArray(rules['global']['override']));
+  await room();
+  const base = await bob.ok('GET', '/sync');
   await alice.ok('PUT', `/presence/${enc(alice.userId)}/status`, { presence: 'online', status_msg: 'here' });
   const p = await bob.ok('GET', `/presence/${enc(alice.userId)}/status`);
   assert.equal(p['presence'], 'online');
+  assert.equal(p['status_msg'], 'here');
+  const seen = await syncUntil(bob, base['next_batch'], (s) => s['presence']['events'].find((e: Body) => e['sender'] === alice.userId));
+  assert.equal(seen.found['content']['presence'], 'online');
   const devices = await alice.ok('GET', '/devices');
   assert.ok(devices['devices'].some((d: Body) => d['device_id'] === alice.deviceId));
   const found = await alice.ok('POST', '/user_directory/search', { search_term: bob.userId.slice(1, 4), limit: 5 });

@@ -118,7 +118,7 @@ export function accountRoutes(r: Router): void {
       crossSigning: {},
       backups: [],
       nextBackupVersion: 1,
-      presence: { presence: 'offline', lastActive: Date.now() },
+      presence: { presence: 'offline', lastActive: Date.now(), pos: 0 },
     };
     hs.users.set(userId, user);
     if (body['inhibit_login'] === true) return { user_id: userId, home_server: hs.serverName };
@@ -225,9 +225,7 @@ export function accountRoutes(r: Router): void {
     const body = asObject(ctx.json());
     const p = optString(body, 'presence');
     if (!p || !['online', 'offline', 'unavailable'].includes(p)) throw invalidParam('presence must be online, offline or unavailable');
-    user.presence = { presence: p, lastActive: Date.now() };
-    const msg = optString(body, 'status_msg');
-    if (msg !== undefined) user.presence.statusMsg = msg;
+    ctx.hs.setPresence(user, p, optString(body, 'status_msg'));
     return {};
   });
 
