@@ -14,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import xml, { type Element } from '@xmpp/xml';
-import { SendRejected, type OutgoingAttachment } from '../../src/core/contract.js';
+import { SendRejected, type OutgoingAttachment, type OutgoingMessage, type SendResult } from '../../src/core/contract.js';
 import { IqError } from './iq.js';
 import type { Connection, XmppState } from './state.js';
 import { putFile, type PutTrust } from './upload-put.js';
@@ -161,4 +161,28 @@ export function bodyWithUpload(text: string, upload: Uploaded | undefined): stri
 /** The XEP-0066 `<x xmlns='jabber:x:oob'><url>` of an upload, or nothing. */
 export function oobElement(upload: Uploaded | undefined): Element | undefined {
   return upload ? xml('x', { xmlns: NS_OOB }, xml('url', {}, upload.url)) : undefined;
+}
+
+/**
+ * After the server accepted a message with an upload: an echo of the own message (localId, remote id, and the
+ * attachment with its https URL), so the engine replaces the pending row's local file with the link others see.
+ * Rooms confirm by their reflection, which is not reported again; one-to-one messages come back to no one else.
+ */
+export function reportUploaded(s: XmppState, message: OutgoingMessage, upload: Uploaded, result: SendResult): SendResult {
+  const room = message.conversation.kind === 'group' || message.conversation.kind === 'channel';
+  s.emit({
+    type: 'message',
+    message: {
+      conversation: { remoteId: message.conversation.remoteId, kind: room ? 'group' : 'direct' },
+      localId: message.localId,
+      ...(result.remoteId ? { remoteId: result.remoteId } : {}),
+      ...(result.sentAt !== undefined ? { sentAt: result.sentAt } : {}),
+      senderId: s.opts!.bare,
+      direction: 'out',
+      kind: message.kind === 'action' ? 'action' : 'text',
+      body: message.body,
+      attachments: [{ url: upload.url, name: upload.name, size: upload.size, mime: upload.mime }],
+    },
+  });
+  return result;
 }

@@ -84,6 +84,10 @@ test('alice uploads a real file; bob gets the message with an attachment that do
   assert.equal(dl.body.length, bytes.length);
   assert.equal(sha(dl.body), sha(bytes), 'identical bytes');
   assert.equal(dl.type, 'image/jpeg');
+  // The engine learns the link of its own pending upload from an echo with the local id.
+  const echo = messages(alice).find((x) => x.localId === 'up-1');
+  assert.equal(echo?.direction, 'out');
+  assert.deepEqual(echo?.attachments, [{ url: a!.url, name: 'holiday photo.jpg', size: bytes.length, mime: 'image/jpeg' }]);
 });
 
 test('a caption goes before the URL; a group chat gets the file too', { skip, timeout: 120_000 }, async () => {
