@@ -10,6 +10,7 @@ import { registerSecret } from '../../src/core/logger.js';
 import { normalizeAddress } from './address.js';
 import { Autocrypt } from './autocrypt.js';
 import { emailCapabilities } from './capabilities.js';
+import { sendDelete, sendEdit } from './editing.js';
 import { runCommand, startJoin } from './commands.js';
 import { connect, stopConnection } from './imap-connection.js';
 import { readOptions } from './options.js';
@@ -65,15 +66,25 @@ export class EmailAdapter implements Adapter {
     return { messages: [] };
   }
 
-  /** `/group <name> <address>…` (see commands.ts). */
-  async command(name: string, args: string[]): Promise<void> {
-    await runCommand(this.s, name, args);
+  /** `/group`, `/add`, `/remove`, `/rename`, `/invite`, `/join` (see commands.ts). */
+  async command(name: string, args: string[], conversationRemoteId?: string): Promise<void> {
+    await runCommand(this.s, name, args, conversationRemoteId);
   }
 
   /** An RFC 9078 reaction as Delta Chat sends it; `add: false` sends an empty reaction (withdrawn). */
   async react(remoteId: string, conversationRemoteId: string, key: string, add: boolean): Promise<void> {
     const kind = conversationRemoteId.includes('@') ? 'direct' : 'group';
     await sendChat(this.s, { conversation: { remoteId: conversationRemoteId, kind }, body: add ? key : '', replyTo: remoteId, reaction: true });
+  }
+
+  /** A Delta Chat edit (`Chat-Edit`) of an own message. */
+  async edit(remoteId: string, conversationRemoteId: string, body: string): Promise<void> {
+    await sendEdit(this.s, remoteId, conversationRemoteId, body);
+  }
+
+  /** A Delta Chat deletion request (`Chat-Delete`) for an own message. */
+  async retract(remoteId: string, conversationRemoteId: string): Promise<void> {
+    await sendDelete(this.s, remoteId, conversationRemoteId);
   }
 
   /** Sends read receipts (MDN) for the conversation's messages up to `upToRemoteId` that asked for one. */

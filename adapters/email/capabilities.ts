@@ -3,10 +3,11 @@ import type { Capabilities } from '../../src/core/contract.js';
 
 export function emailCapabilities(): Capabilities {
   return {
-    edits: false,
+    // Delta Chat's Chat-Edit and Chat-Delete (editing.ts, events/edit.ts).
+    edits: true,
     reactions: true,
     replies: true,
-    retraction: false,
+    retraction: true,
     // Read receipts both ways (MDN, RFC 8098, as Delta Chat sends them).
     receipts: true,
     typing: false,

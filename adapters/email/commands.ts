@@ -2,6 +2,8 @@
  * Email commands without a portable action:
  * - `/group <name> <address>…` creates a group (Delta Chat group: random Chat-Group-ID) with those members; it
  *   reaches them with the first message sent to it. The name is one word; underscores become spaces.
+ * - `/add <address>`, `/remove <address>`, `/rename <name>` in a group change its members or name; every member
+ *   (and a removed one) hears it.
  * - `/invite [name]` shows a SecureJoin v3 invite (a link and its QR code) as a notice; whoever opens it in Delta
  *   Chat (or natter's `/join`) becomes a verified contact.
  * - `/join <link>` joins from a pasted `https://i.delta.chat/#…` or `OPENPGP4FPR:…` link (setup-contact invites).
@@ -9,6 +11,7 @@
 import QRCode from 'qrcode';
 import { CommandError } from '../../src/core/errors.js';
 import { normalizeAddress } from './address.js';
+import { addMember, removeMember, renameGroup } from './editing.js';
 import { announceGroup, newGroupId, putGroup } from './groups.js';
 import { acceptInvite, makeInvite } from './securejoin.js';
 import { sendRequestPubkey } from './securejoin-send.js';
@@ -29,7 +32,7 @@ export function createGroup(s: EmailState, name: string, members: string[]): str
   return id;
 }
 
-export async function runCommand(s: EmailState, name: string, args: string[]): Promise<void> {
+export async function runCommand(s: EmailState, name: string, args: string[], conversation?: string): Promise<void> {
   switch (name.toLowerCase()) {
     case 'group': {
       const [title, ...members] = args;
@@ -37,6 +40,17 @@ export async function runCommand(s: EmailState, name: string, args: string[]): P
       createGroup(s, title.replace(/_/g, ' '), members);
       return;
     }
+    case 'add':
+      if (!args[0]) throw new CommandError('usage: /add <address> (in a group)');
+      await addMember(s, conversation, args[0]);
+      return;
+    case 'remove':
+      if (!args[0]) throw new CommandError('usage: /remove <address> (in a group)');
+      await removeMember(s, conversation, args[0]);
+      return;
+    case 'rename':
+      await renameGroup(s, conversation, args.join(' '));
+      return;
     case 'invite': {
       const link = await makeInvite(s, args.join(' ') || undefined);
       const qr = await QRCode.toString(link, { type: 'utf8', errorCorrectionLevel: 'M' });

@@ -13,6 +13,8 @@ export interface GroupState {
   name: string;
   /** Members other than ourselves, folded addresses. */
   members: string[];
+  /** We were removed from the group (a later message adding us back rejoins it). */
+  left?: boolean;
 }
 
 /** Delta Chat's group ids: 11 or more characters of base64url (create_id: 144 bits since 1.x, 66 before). */
@@ -36,12 +38,12 @@ export function getGroup(s: EmailState, id: string): GroupState | undefined {
 }
 
 export function putGroup(s: EmailState, id: string, group: GroupState): void {
-  s.kv.set(KV_GROUP + id, JSON.stringify({ name: group.name, members: [...new Set(group.members)].sort() }));
+  s.kv.set(KV_GROUP + id, JSON.stringify({ name: group.name, members: [...new Set(group.members)].sort(), ...(group.left ? { left: true } : {}) }));
 }
 
 /** Tells the engine about the group and its full member list (the own address first). */
 export function announceGroup(s: EmailState, id: string, group: GroupState): void {
-  s.emit({ type: 'conversation', conversation: { remoteId: id, kind: 'group', title: group.name, joined: true, encrypted: true } });
+  s.emit({ type: 'conversation', conversation: { remoteId: id, kind: 'group', title: group.name, joined: !group.left, encrypted: true } });
   const self = s.opts!.address;
   const replace: Participant[] = [self, ...group.members].map((id) => ({ id, name: id, role: 'member' as const }));
   s.emit({ type: 'members', conversationRemoteId: id, replace });

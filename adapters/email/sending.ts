@@ -20,6 +20,14 @@ export interface ChatSend {
   body: string;
   replyTo?: string;
   reaction?: boolean;
+  /** Further headers (Chat-Edit, Chat-Delete, Chat-Group-Member-Added, …). */
+  headers?: HeaderList;
+  /** Recipients besides the group's members (a member being removed still gets the removal). */
+  alsoTo?: string[];
+  /** A control message (edit, deletion, group change): not a chat message of its own, no receipt asked. */
+  control?: boolean;
+  /** Group name to send instead of the stored one (a rename announces the new name). */
+  groupName?: string;
 }
 
 export async function sendChat(s: EmailState, send: ChatSend): Promise<SendResult> {
@@ -32,10 +40,11 @@ export async function sendChat(s: EmailState, send: ChatSend): Promise<SendResul
   if (send.conversation.kind === 'group') {
     const group = getGroup(s, send.conversation.remoteId);
     if (!group) throw new SendRejected(`unknown group ${send.conversation.remoteId}`);
-    to = group.members.filter((m) => m !== self);
+    to = [...new Set([...group.members, ...(send.alsoTo ?? [])])].filter((m) => m !== self);
     if (to.length === 0) throw new SendRejected('the group has no other members');
-    subject = group.name;
-    extra.push(['Chat-Group-ID', send.conversation.remoteId], ['Chat-Group-Name', encodeWords(group.name)]);
+    const name = send.groupName ?? group.name;
+    subject = name;
+    extra.push(['Chat-Group-ID', send.conversation.remoteId], ['Chat-Group-Name', encodeWords(name)]);
   } else {
     to = [normalizeAddress(send.conversation.remoteId)];
     subject = `Message from ${self}`;
@@ -48,8 +57,9 @@ export async function sendChat(s: EmailState, send: ChatSend): Promise<SendResul
     throw new SendRejected(`cannot encrypt to ${missing.join(', ')} yet (no key): not sending in the clear`);
   }
   extra.push(['Autocrypt', await ac.ownHeader()]);
-  // Ask for read receipts the way Delta Chat does (not for reactions, which are never receipted).
-  if (!send.reaction) extra.push(['Chat-Disposition-Notification-To', self]);
+  extra.push(...(send.headers ?? []));
+  // Ask for read receipts the way Delta Chat does (not for reactions or control messages).
+  if (!send.reaction && !send.control) extra.push(['Chat-Disposition-Notification-To', self]);
   const messageId = newMessageId(opts.domain);
   const date = new Date(s.ctx!.now());
   const mail: OutgoingMail = {
@@ -65,7 +75,7 @@ export async function sendChat(s: EmailState, send: ChatSend): Promise<SendResul
   };
   const raw = await render(s, mail, keys, to.length > 1);
   await submit(s, { from: self, to }, raw);
-  if (!send.reaction) s.rememberMessage(messageId, send.conversation.kind === 'group' ? send.conversation.remoteId : to[0]!);
+  if (!send.reaction && !send.control) s.rememberMessage(messageId, send.conversation.kind === 'group' ? send.conversation.remoteId : to[0]!);
   for (const r of to) s.kv.set(KV_CONTACT + r, '1');
   return { remoteId: messageId, sentAt: date.getTime(), state: 'sent' };
 }

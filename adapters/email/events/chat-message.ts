@@ -24,7 +24,8 @@ export function onChatMessage(s: EmailState, m: Inbound, conversation: Conversat
       senderId: from.address,
       ...(from.name ? { senderName: from.name } : {}),
       direction,
-      kind: 'text',
+      // Group changes (member added or removed, renamed) carry a sentence for other mail clients: shown as an event.
+      kind: ['chat-group-member-added', 'chat-group-member-removed', 'chat-group-name-changed'].some((h) => mail.header(h) !== undefined) ? 'event' : 'text',
       body: mail.text,
       ...(m.sentAt !== undefined ? { sentAt: m.sentAt } : {}),
       ...(mail.inReplyTo && s.conversationOf(mail.inReplyTo) ? { replyTo: mail.inReplyTo } : {}),

@@ -16,18 +16,27 @@ export function groupConversation(s: EmailState, m: Inbound): ConversationUpsert
   const known = getGroup(s, id);
   const name = m.mail.header('chat-group-name') !== undefined ? decodeName(m) : (known?.name ?? id);
   const removed = m.mail.header('chat-group-member-removed');
+  const added = m.mail.header('chat-group-member-added');
   const members = new Set(known?.members ?? []);
+  let left = known?.left ?? false;
   // Unsigned or forged mail changes nothing about the group; it is still shown (marked) in it.
   if (m.mail.encryption.trust !== 'untrusted') {
     for (const r of [...m.mail.recipients, m.from.address]) if (r !== self) members.add(r);
-    if (removed) members.delete(normalizeAddress(removed));
+    if (removed) {
+      members.delete(normalizeAddress(removed));
+      // Removed ourselves: the group stays, we are no longer in it (until someone adds us again).
+      if (normalizeAddress(removed) === self) left = true;
+    } else if (added && normalizeAddress(added) === self) {
+      left = false;
+    }
   }
-  const next = { name, members: [...members] };
-  if (!known || known.name !== next.name || known.members.length !== next.members.length || known.members.some((a) => !members.has(a))) {
+  const next = { name, members: [...members], ...(left ? { left } : {}) };
+  const same = known && known.name === next.name && Boolean(known.left) === left && known.members.length === next.members.length && known.members.every((a) => members.has(a));
+  if (!same) {
     putGroup(s, id, next);
     announceGroup(s, id, next);
   }
-  return { remoteId: id, kind: 'group', title: name, joined: true };
+  return { remoteId: id, kind: 'group', title: name, joined: !left };
 }
 
 /** Chat-Group-Name as mailparser left it (encoded words already decoded by readMail's header accessor when plain). */

@@ -7,6 +7,7 @@ import { KV_CONTACT, type EmailState } from '../state.js';
 import type { InboundMail } from '../mime-in.js';
 import { directConversation, onChatMessage } from './chat-message.js';
 import { groupConversation } from './group.js';
+import { onEditOrDelete } from './edit.js';
 import { onReaction } from './reaction.js';
 import { onReceipt } from './receipt.js';
 import { onSecureJoin } from './securejoin.js';
@@ -46,6 +47,7 @@ export async function dispatchMail(s: EmailState, mail: InboundMail, receivedAt?
     if (!onReaction(s, m)) s.log.debug('reaction to an unknown message', { id: mail.messageId });
     return;
   }
+  if (onEditOrDelete(s, m)) return;
   const conversation = mail.header('chat-group-id') !== undefined ? groupConversation(s, m) : directConversation(s, m);
   if (!conversation) {
     s.log.info('chat mail without a usable conversation', { id: mail.messageId });

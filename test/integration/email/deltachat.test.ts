@@ -189,3 +189,74 @@ test('a group with natter and Delta Chat members: created in natter, every membe
   assert.equal(fromBob.chatId, inDc.chatId);
   assert.equal(fromBob.showPadlock, true);
 });
+
+test('edits and deletions both ways (Chat-Edit, Chat-Delete)', { skip }, async () => {
+  const sent = await alice.adapter.send({ localId: 'e1', conversation: direct(dora.address), kind: 'text', body: 'tpyo here' });
+  const inDc = await dcWaitMessage('tpyo here');
+  await alice.adapter.edit!(sent.remoteId!, dora.address, 'typo here');
+  let text = '';
+  let deadline = Date.now() + 60_000;
+  while (text !== 'typo here' && Date.now() < deadline) {
+    const m = await dora.dc.rpc.getMessage(dora.accountId, inDc.id);
+    text = m.text;
+    if (text !== 'typo here') await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.equal(text, 'typo here');
+  assert.equal((await dora.dc.rpc.getMessage(dora.accountId, inDc.id)).isEdited, true);
+
+  await alice.adapter.retract!(sent.remoteId!, dora.address);
+  deadline = Date.now() + 60_000;
+  while ((await dcMessages()).some((m) => m.id === inDc.id) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  assert.ok(!(await dcMessages()).some((m) => m.id === inDc.id), 'Delta Chat deleted the message');
+
+  const chat = await dora.dc.rpc.createChatByContactId(dora.accountId, (await dcContact(alice.address)).id);
+  const from = alice.ctx.events.length;
+  const dcMsg = await dora.dc.rpc.miscSendTextMessage(dora.accountId, chat, 'helo from Delta Chat');
+  const original = await received(alice, 'helo from Delta Chat', from);
+  await dora.dc.rpc.sendEditRequest(dora.accountId, dcMsg, 'hello from Delta Chat');
+  const edit = await alice.ctx.waitFor((e) => e.type === 'message.update' && e.change.kind === 'edit', 'edit from Delta Chat', 60_000, from);
+  assert.ok(edit.type === 'message.update' && edit.change.kind === 'edit');
+  assert.equal(edit.targetRemoteId, original.remoteId);
+  assert.equal(edit.change.body, 'hello from Delta Chat');
+  assert.equal(edit.change.by, dora.address);
+  await dora.dc.rpc.deleteMessagesForAll(dora.accountId, [dcMsg]);
+  const del = await alice.ctx.waitFor((e) => e.type === 'message.update' && e.change.kind === 'retract', 'deletion from Delta Chat', 60_000, from);
+  assert.deepEqual(del, { type: 'message.update', conversationRemoteId: dora.address, targetRemoteId: original.remoteId, change: { kind: 'retract', by: dora.address } });
+});
+
+test('group changes both ways: natter renames and removes, Delta Chat renames and adds back; everyone agrees', { skip }, async () => {
+  const gid = alice.ctx.ofType('conversation').find((e) => e.conversation.kind === 'group')!.conversation.remoteId;
+  const inDc = await dcWaitMessage('welcome to the mixed crowd');
+  const chatId = inDc.chatId;
+  const dcMembers = async () => (await Promise.all((await dora.dc.rpc.getFullChatById(dora.accountId, chatId)).contactIds.map((id) => dora.dc.rpc.getContact(dora.accountId, id)))).map((c) => c.address).sort();
+  const until = async (what: string, cond: () => Promise<boolean>) => {
+    const deadline = Date.now() + 60_000;
+    while (!(await cond())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+
+  const b0 = bob.ctx.events.length;
+  await alice.adapter.command('rename', ['Mixed', 'crowd', '2.0'], gid);
+  await until('Delta Chat shows the new name', async () => (await dora.dc.rpc.getFullChatById(dora.accountId, chatId)).name === 'Mixed crowd 2.0');
+  await bob.ctx.waitFor((e) => e.type === 'conversation' && e.conversation.remoteId === gid && e.conversation.title === 'Mixed crowd 2.0', 'bob sees the rename', 60_000, b0);
+
+  await alice.adapter.command('remove', [bob.address], gid);
+  await until('Delta Chat drops bob', async () => !(await dcMembers()).includes(bob.address));
+  await bob.ctx.waitFor((e) => e.type === 'conversation' && e.conversation.remoteId === gid && e.conversation.joined === false, 'bob learns he was removed', 60_000, b0);
+
+  const a0 = alice.ctx.events.length;
+  await dora.dc.rpc.setChatName(dora.accountId, chatId, 'Renamed in Delta Chat');
+  await alice.ctx.waitFor((e) => e.type === 'conversation' && e.conversation.remoteId === gid && e.conversation.title === 'Renamed in Delta Chat', 'alice sees the rename from Delta Chat', 60_000, a0);
+  await dora.dc.rpc.addContactToChat(dora.accountId, chatId, (await dcContact(bob.address)).id);
+  const back = await alice.ctx.waitFor(
+    (e) => e.type === 'members' && e.conversationRemoteId === gid && (e.replace ?? []).some((p) => p.id === bob.address),
+    'alice sees bob added back',
+    60_000,
+    a0,
+  );
+  assert.ok(back.type === 'members');
+  assert.deepEqual(back.replace!.map((p) => p.id).sort(), [alice.address, bob.address, dora.address].sort());
+  await bob.ctx.waitFor((e) => e.type === 'conversation' && e.conversation.remoteId === gid && e.conversation.joined === true, 'bob is back in', 60_000, b0);
+});
