@@ -53,6 +53,8 @@ export async function sendMessage(s: XmppState, message: OutgoingMessage): Promi
   decorateOutgoing(s, message, stanza, room?.jid);
   // OMEMO (omemo/pipeline.ts) for contacts that publish devices; never in the clear when that fails.
   if (!room && s.omemo) await encryptOrRefuse(s, conn, stanza, message.conversation.remoteId);
+  // In a room: for the members whose real JIDs the room shows (non-anonymous rooms, XEP-0384 §6).
+  if (room && s.omemo) await encryptOrRefuse(s, conn, stanza, room.jid, [...room.occupants.values()].flatMap((p) => (p.account ? [p.account] : [])));
   s.typingSent.delete(normalizeJid(message.conversation.remoteId));
   const result = s.outgoing.track(id, room?.jid);
   rememberSent(s, message, room?.jid, result);
@@ -69,9 +71,11 @@ export async function sendMessage(s: XmppState, message: OutgoingMessage): Promi
   return upload ? result.then((r) => reportUploaded(s, message, upload, r)) : result;
 }
 
-async function encryptOrRefuse(s: XmppState, conn: Connection, stanza: Element, to: string): Promise<void> {
+async function encryptOrRefuse(s: XmppState, conn: Connection, stanza: Element, to: string, members?: string[]): Promise<void> {
+  const request = (iq: Element) => s.request(conn, iq);
   try {
-    await s.omemo!.encryptOutgoing(stanza, to, (iq) => s.request(conn, iq));
+    if (members) await s.omemo!.encryptGroupOutgoing(stanza, to, members, request);
+    else await s.omemo!.encryptOutgoing(stanza, to, request);
   } catch (e) {
     if (e instanceof OmemoEncryptError) throw new SendRejected(e.message, { cause: e });
     throw new SendRejected('OMEMO encryption failed; the message was not sent', { cause: e, retryable: true });

@@ -158,10 +158,12 @@ class Peer(ClientXMPP):
         super().__init__(config["jid"], config["password"])
         self.config = config
         self.manager: Optional[SessionManager] = None
+        self.nicks: Dict[str, str] = {}
         self.register_plugin("xep_0030")
         self.register_plugin("xep_0004")
         self.register_plugin("xep_0060")
         self.register_plugin("xep_0199")
+        self.register_plugin("xep_0045")
         ctx = ssl.create_default_context(cafile=config["cafile"])
         self.ssl_context = ctx
         self.add_event_handler("session_start", self.on_start)
@@ -219,6 +221,18 @@ class Peer(ClientXMPP):
         if self.manager is None:
             return
         sender = msg["from"].bare
+        room = None
+        if msg["type"] == "groupchat":
+            # XEP-0384 §6: in a (non-anonymous) room the sender is the occupant's real JID.
+            room = msg["from"].bare
+            nick = msg["from"].resource
+            if nick == self.nicks.get(room):
+                return
+            real = self["xep_0045"].get_jid_property(room, nick, "jid")
+            if not real:
+                emit("decrypt-error", **{"from": str(msg["from"]), "error": "no real JID for the occupant"})
+                return
+            sender = real.bare if hasattr(real, "bare") else str(real).split("/")[0]
         for ns in (NS_TWO, NS_LEGACY):
             enc = msg.xml.find(f"{{{ns}}}encrypted")
             if enc is None:
@@ -243,7 +257,7 @@ class Peer(ClientXMPP):
                             raise ValueError("SCE <from/> does not name the sender")
                         b = env.find(f"{{{NS_SCE}}}content/{{jabber:client}}body")
                         body = b.text if b is not None else None
-                emit("message", **{"from": sender, "body": body, "version": NS_VERSION[ns], "deviceId": device.device_id,
+                emit("message", **{"from": sender, "room": room, "body": body, "version": NS_VERSION[ns], "deviceId": device.device_id,
                                    "identity": device.identity_key.hex(), "stanzaBody": msg["body"],
                                    "stanza": str(msg)})
             except Exception as e:  # pylint: disable=broad-except
@@ -301,6 +315,37 @@ class Peer(ClientXMPP):
             devices = await self.manager.get_device_information(cmd["jid"])
             emit("refreshed", jid=cmd["jid"], devices=[{"id": d.device_id, "namespaces": sorted(d.namespaces),
                                                         "identity": d.identity_key.hex()} for d in devices])
+        elif cmd["cmd"] == "join":
+            self.nicks[cmd["room"]] = cmd["nick"]
+            await self["xep_0045"].join_muc_wait(cmd["room"], cmd["nick"], maxstanzas=0)
+            emit("joined", room=cmd["room"])
+        elif cmd["cmd"] == "send-group":
+            ns = VERSION_NS[cmd["version"]]
+            room = cmd["room"]
+            body = cmd["body"]
+            members = frozenset(cmd["members"])
+            for member in members:
+                await self.refresh(member)
+            if ns == NS_LEGACY:
+                plaintext = body.encode("utf-8")
+            else:
+                env = ET.Element(f"{{{NS_SCE}}}envelope")
+                content = ET.SubElement(env, f"{{{NS_SCE}}}content")
+                ET.SubElement(content, "{jabber:client}body").text = body
+                ET.SubElement(env, f"{{{NS_SCE}}}rpad").text = base64.b64encode(os.urandom(8)).decode()
+                ET.SubElement(env, f"{{{NS_SCE}}}to", jid=room)
+                ET.SubElement(env, f"{{{NS_SCE}}}from", jid=self.boundjid.bare)
+                plaintext = ET.tostring(env)
+            messages, errors = await self.manager.encrypt(members, {ns: plaintext}, backend_priority_order=[ns])
+            for message in messages:
+                if message.namespace == ns:
+                    el = oldmemo.etree.serialize_message(message) if ns == NS_LEGACY else twomemo.etree.serialize_message(message)
+                    out = self.make_message(mto=room, mtype="groupchat")
+                    out["body"] = "[This message is OMEMO encrypted]"
+                    out.append(to_slix(el))
+                    out.append(SET.Element("{urn:xmpp:hints}store"))
+                    out.send()
+            emit("sent", to=room, version=cmd["version"], errors=[repr(e) for e in errors])
         elif cmd["cmd"] == "quit":
             self.disconnect()
         else:

@@ -24,6 +24,8 @@ export function groupMessage(
   m: Element,
   o: { archiveId?: string; sentAt?: number; historical?: boolean } = {},
 ): IncomingMessage | undefined {
+  // OMEMO (omemo/pipeline.ts): the body becomes the plaintext, or a placeholder saying why it could not be.
+  const encryption = s.omemo?.decryptIncoming(m, omemoSender(s, room, m));
   // A reply's quote of the message it answers (XEP-0461 fallback) is not part of what the sender wrote.
   const raw = bodyWithoutFallback(m);
   if (raw === undefined) return undefined;
@@ -50,9 +52,17 @@ export function groupMessage(
     ...attachmentsOf(m, action ? raw.slice(4) : raw),
     ...(sentAt !== undefined ? { sentAt } : {}),
     ...(o.historical ? { historical: true } : {}),
+    ...(encryption ? { encryption } : {}),
     ...(out || !nick ? {} : { mentionsMe: mentions(raw, room.nick) }),
   };
   return enrichMessage(s, m, msg, { conversation: room.jid, group: true });
+}
+
+/** Who sent a room message for OMEMO: the occupant's real bare JID (known in non-anonymous rooms), us for our nick. */
+function omemoSender(s: Session, room: Room, m: Element): string {
+  const nick = parseJid(m.attrs.from)?.resource ?? '';
+  if (nick && nick === room.nick) return s.own;
+  return room.occupants.get(`${room.jid}/${nick}`)?.account ?? room.jid;
 }
 
 function mentions(body: string, nick: string): boolean {
@@ -74,6 +84,8 @@ export function onGroupchat(s: Session, m: Element): void {
     s.emit({ type: 'conversation', conversation: { remoteId: room.jid, kind: 'group', topic: subject.text() } });
     return;
   }
+  // OMEMO decrypts first, so corrections and replies see the plaintext (the result is kept for groupMessage).
+  if (from.resource !== room.nick) s.omemo?.decryptIncoming(m, omemoSender(s, room, m));
   // Corrections, reactions, retractions, moderation and markers change earlier messages (events/rich.ts).
   if (onRichGroup(s, room, m)) return;
   const delayed = delayOf(m) !== undefined;

@@ -132,17 +132,37 @@ export class OmemoPipeline {
    * {@link OmemoEncryptError} when `to` has devices but none could be encrypted for.
    */
   async encryptOutgoing(stanza: Element, to: string, request: IqRequest): Promise<EncryptionInfo | undefined> {
-    const bodyEl = stanza.getChild('body');
-    if (!bodyEl) return undefined;
     const peer = to.split('/')[0]!.toLowerCase();
-    const theirs = await this.recipients(request, peer);
+    return this.encryptFor(stanza, peer, [peer], request);
+  }
+
+  /**
+   * Encrypts a group chat stanza in place for the room's members (their real bare JIDs: the room must be
+   * non-anonymous, XEP-0384 §6): as {@link encryptOutgoing}, with `to` in the envelope the room's JID. Members that
+   * publish no devices cannot read it; when none does, it goes as is.
+   */
+  async encryptGroupOutgoing(stanza: Element, room: string, members: string[], request: IqRequest): Promise<EncryptionInfo | undefined> {
+    const others = [...new Set(members.map((m) => m.split('/')[0]!.toLowerCase()))].filter((m) => m !== this.o.own);
+    return this.encryptFor(stanza, room.toLowerCase(), others, request);
+  }
+
+  private async encryptFor(stanza: Element, to: string, peers: string[], request: IqRequest): Promise<EncryptionInfo | undefined> {
+    const bodyEl = stanza.getChild('body');
+    if (!bodyEl || peers.length === 0) return undefined;
+    const theirs: Record<OmemoVersion, Recipient[]> = { omemo2: [], legacy: [] };
+    for (const peer of peers) {
+      const r = await this.recipients(request, peer);
+      theirs.omemo2.push(...r.omemo2);
+      theirs.legacy.push(...r.legacy);
+    }
     if (theirs.omemo2.length + theirs.legacy.length === 0) {
-      // No bundle reachable: does the contact publish device ids at all? Then refuse rather than leak.
-      const listed = (this.lists.get(`omemo2 ${peer}`)?.ids.length ?? 0) + (this.lists.get(`legacy ${peer}`)?.ids.length ?? 0);
-      if (listed > 0) throw new OmemoEncryptError(`${peer} uses OMEMO but none of their devices could be reached; the message was not sent`);
+      // No bundle reachable: does anyone publish device ids at all? Then refuse rather than leak.
+      const listed = peers.some((peer) => (this.lists.get(`omemo2 ${peer}`)?.ids.length ?? 0) + (this.lists.get(`legacy ${peer}`)?.ids.length ?? 0) > 0);
+      if (listed) throw new OmemoEncryptError(`${to} uses OMEMO but no device could be reached; the message was not sent`);
       return undefined;
     }
-    const mine = peer === this.o.own ? { omemo2: [], legacy: [] } : await this.recipients(request, this.o.own);
+    const peer = to;
+    const mine = peers.includes(this.o.own) ? { omemo2: [], legacy: [] } : await this.recipients(request, this.o.own);
     const body = bodyEl.text();
     const elements: Element[] = [];
     const failures: string[] = [];
@@ -153,7 +173,7 @@ export class OmemoPipeline {
       if (targets.length === 0) continue;
       const r = this.device.encrypt(version, body, targets, { to: peer });
       failures.push(...r.failed.map((f) => `${f.jid}/${f.deviceId}: ${f.error}`));
-      if (r.encryptedFor.some((d) => d.jid === peer)) used = version === 'legacy' || !used ? version : used;
+      if (r.encryptedFor.some((d) => peers.includes(d.jid))) used = version === 'legacy' || !used ? version : used;
       if (r.encryptedFor.length) elements.push(r.element);
     }
     if (!used) throw new OmemoEncryptError(`could not encrypt for any device of ${peer}: ${failures.join('; ')}`);

@@ -106,3 +106,39 @@ export class NatterOmemoClient {
     await this.client.entity.stop().catch(() => {});
   }
 }
+
+/**
+ * Creates a non-anonymous, members-only, persistent room as Conversations expects for OMEMO (XEP-0384 §6): the owner
+ * joins, submits the room configuration (whois = anyone) and makes `members` members. Returns the owner's client.
+ */
+export async function createOmemoRoom(server: ProsodyServer, owner: string, password: string, room: string, members: string[]): Promise<XmppClient> {
+  const jid = `${owner}@${server.domain}`;
+  const client = createXmppClient(readOptions({ jid, host: server.host, port: server.port, tls: 'starttls', ca_file: server.caFile }), password);
+  client.entity.on('error', () => {});
+  await client.entity.start();
+  await waitFor(() => client.sm.enabled, 'stream management enabled', 5000).catch(() => {});
+  let created = false;
+  client.entity.on('stanza', (el: Element) => {
+    if (el.is('presence') && el.attrs.from === `${room}/${owner}`) {
+      const x = el.getChild('x', 'http://jabber.org/protocol/muc#user');
+      if (x?.getChildren('status').some((st) => st.attrs.code === '201' || st.attrs.code === '110')) created = true;
+    }
+  });
+  await client.entity.send(xml('presence', { to: `${room}/${owner}` }, xml('x', { xmlns: 'http://jabber.org/protocol/muc' })));
+  await waitFor(() => created, `room ${room} created`, 20_000);
+  const field = (v: string, value: string) => xml('field', { var: v }, xml('value', {}, value));
+  await client.iq.request(
+    xml('iq', { type: 'set', to: room }, xml('query', { xmlns: 'http://jabber.org/protocol/muc#owner' }, xml('x', { xmlns: 'jabber:x:data', type: 'submit' },
+      field('FORM_TYPE', 'http://jabber.org/protocol/muc#roomconfig'),
+      field('muc#roomconfig_whois', 'anyone'),
+      field('muc#roomconfig_membersonly', '1'),
+      field('muc#roomconfig_persistentroom', '1'),
+    ))),
+    20_000,
+  );
+  // One affiliation change per request: Prosody 0.12 applies only the first item of a request.
+  for (const m of members) {
+    await client.iq.request(xml('iq', { type: 'set', to: room }, xml('query', { xmlns: 'http://jabber.org/protocol/muc#admin' }, xml('item', { affiliation: 'member', jid: m }))), 20_000);
+  }
+  return client;
+}
