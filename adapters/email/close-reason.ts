@@ -23,6 +23,8 @@ export function describeClose(err: unknown): { state: ConnectionState; reason: s
       return { state: 'offline', reason: 'server name not found' };
     case 'CA_FILE':
       return { state: 'error', reason: e.message ?? 'cannot read ca_file' };
+    case 'PIN_MISMATCH':
+      return { state: 'error', reason: e.message ?? 'the server certificate does not match tls_fingerprint' };
   }
   if (/certificate|self.signed|altnames|unable to verify/i.test(e.message ?? '')) return { state: 'error', reason: `certificate not trusted: ${e.message}` };
   return { state: 'offline', reason: e.responseText || e.message || 'connection lost' };

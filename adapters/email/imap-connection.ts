@@ -6,7 +6,8 @@
  */
 import { ImapFlow } from 'imapflow';
 import { describeClose } from './close-reason.js';
-import { tlsOptions } from './options.js';
+import type { ConnectionOptions } from 'node:tls';
+import { connectionTls } from './options.js';
 import type { EmailState, ImapConnection } from './state.js';
 import { requestSync } from './sync.js';
 
@@ -15,6 +16,19 @@ export function connect(s: EmailState): void {
   const opts = s.opts!;
   s.reconnectTimer = undefined;
   s.emitConnection('connecting', `connecting to ${opts.imapHost}:${opts.imapPort} (${opts.imapSecurity === 'tls' ? 'TLS' : 'STARTTLS'})`);
+  connectionTls(opts, 'imap').then(
+    (tls) => {
+      if (!s.stopping) open(s, tls);
+    },
+    (e: unknown) => {
+      s.log.info('TLS set-up failed', { error: (e as Error).message });
+      if (!s.stopping) scheduleReconnect(s, e);
+    },
+  );
+}
+
+function open(s: EmailState, tls: ConnectionOptions): void {
+  const opts = s.opts!;
   let client: ImapFlow;
   try {
     client = new ImapFlow({
@@ -23,7 +37,7 @@ export function connect(s: EmailState): void {
       secure: opts.imapSecurity === 'tls',
       // STARTTLS is required, never optional: a server that does not offer it gets no password.
       ...(opts.imapSecurity === 'starttls' ? { doSTARTTLS: true } : {}),
-      tls: tlsOptions(opts, opts.domain),
+      tls,
       auth: { user: opts.address, pass: s.password },
       logger: false,
       connectionTimeout: opts.connectTimeoutMs,

@@ -3,8 +3,10 @@
  * tls_danger_accept_invalid_certs) read into typed options with defaults.
  */
 import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
 import { ConfigError } from '../../src/core/errors.js';
 import { normalizeAddress } from './address.js';
+import { pinnedTlsOptions } from './tls-pin.js';
 
 export type MailSecurity = 'tls' | 'starttls';
 
@@ -35,6 +37,12 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v.leng
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined);
 const sec = (v: unknown): MailSecurity => (v === 'starttls' ? 'starttls' : 'tls');
 
+/** Pins are compared in OpenSSL's form: uppercase hex pairs joined by colons. */
+function normalizeFingerprint(v: string | undefined): string | undefined {
+  const hex = v?.replace(/[:\s]/g, '').toUpperCase();
+  return hex && /^[0-9A-F]{64}$/.test(hex) ? hex.match(/../g)!.join(':') : undefined;
+}
+
 export function readOptions(config: Readonly<Record<string, unknown>>): EmailOptions {
   const address = normalizeAddress(str(config.address) ?? '');
   const at = address.lastIndexOf('@');
@@ -53,13 +61,34 @@ export function readOptions(config: Readonly<Record<string, unknown>>): EmailOpt
     smtpPort: num(config.smtp_port) ?? (smtpSecurity === 'tls' ? 465 : 587),
     smtpSecurity,
     caFile: str(config.ca_file),
-    fingerprint: str(config.tls_fingerprint),
+    fingerprint: normalizeFingerprint(str(config.tls_fingerprint)),
     acceptInvalidCerts: config.tls_danger_accept_invalid_certs === true,
     pollIntervalMs: num(config.poll_interval_ms) ?? 60_000,
     classicFromContacts: config.classic_mail_from_contacts === true,
     maxMessageBytes: num(config.max_message_bytes) ?? 50 * 1024 * 1024,
     connectTimeoutMs: num(config.connect_timeout_ms) ?? 20_000,
   };
+}
+
+/**
+ * TLS options for IMAP or SMTP: with tls_fingerprint, only the pinned certificate (tls-pin.ts); else ca_file added
+ * to the trust store, verification off only when the user said so (tls_danger_accept_invalid_certs).
+ */
+export async function connectionTls(opts: EmailOptions, dialect: 'imap' | 'smtp'): Promise<ConnectionOptions> {
+  const servername = /^[\d.]+$|:/.test(opts.domain) ? undefined : opts.domain;
+  if (opts.fingerprint) {
+    const imap = dialect === 'imap';
+    return pinnedTlsOptions({
+      host: imap ? opts.imapHost : opts.smtpHost,
+      port: imap ? opts.imapPort : opts.smtpPort,
+      starttls: (imap ? opts.imapSecurity : opts.smtpSecurity) === 'starttls',
+      dialect,
+      pin: opts.fingerprint,
+      ...(servername ? { servername } : {}),
+      timeoutMs: opts.connectTimeoutMs,
+    });
+  }
+  return tlsOptions(opts, opts.domain);
 }
 
 /** TLS options for IMAP and SMTP: ca_file added to the trust store, verification off only when the user said so. */

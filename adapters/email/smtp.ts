@@ -6,16 +6,18 @@
  */
 import nodemailer from 'nodemailer';
 import { SendRejected, SendUncertain } from '../../src/core/contract.js';
-import { tlsOptions } from './options.js';
+import { connectionTls } from './options.js';
 import type { EmailState } from './state.js';
 
 export async function submit(s: EmailState, envelope: { from: string; to: string[] }, raw: Buffer): Promise<void> {
   const opts = s.opts!;
   let tls;
   try {
-    tls = tlsOptions(opts, opts.domain);
+    tls = await connectionTls(opts, 'smtp');
   } catch (e) {
-    throw new SendRejected((e as Error).message, { cause: e });
+    const pin = (e as { code?: string }).code === 'PIN_MISMATCH';
+    // A wrong certificate will not fix itself; an unreachable server may.
+    throw new SendRejected((e as Error).message, { cause: e, retryable: !pin && (e as { code?: string }).code !== 'CA_FILE' });
   }
   const transport = nodemailer.createTransport({
     host: opts.smtpHost,
