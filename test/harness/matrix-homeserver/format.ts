@@ -29,15 +29,19 @@ export function clientEvent(e: StoredEvent, viewer?: Session): JsonObject {
     unsigned['transaction_id'] = e.txn.txnId;
   }
   if (e.redactedBecause) unsigned['redacted_because'] = clientEvent(e.redactedBecause);
-  // Server-side aggregation of threads (spec: "Threading", m.thread in unsigned.m.relations).
+  // Server-side aggregations in unsigned.m.relations (spec: "Aggregations of child events"): the thread summary
+  // ("Threading") and the most recent replacement ("Event replacements", v1.7+).
+  const relations: JsonObject = {};
   const replies = e.threadReplies?.filter((r) => !r.redactedBecause);
   const latest = replies?.[replies.length - 1];
   if (replies && latest) {
     const participated = viewer !== undefined && (e.sender === viewer.userId || replies.some((r) => r.sender === viewer.userId));
-    unsigned['m.relations'] = {
-      'm.thread': { latest_event: clientEvent(latest, viewer), count: replies.length, current_user_participated: participated },
-    };
+    relations['m.thread'] = { latest_event: clientEvent(latest, viewer), count: replies.length, current_user_participated: participated };
   }
+  const edits = e.redactedBecause ? undefined : e.edits?.filter((r) => !r.redactedBecause);
+  const lastEdit = edits?.[edits.length - 1];
+  if (lastEdit) relations['m.replace'] = clientEvent(lastEdit, viewer);
+  if (Object.keys(relations).length) unsigned['m.relations'] = relations;
   out['unsigned'] = unsigned;
   return out;
 }

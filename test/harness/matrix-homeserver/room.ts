@@ -23,6 +23,8 @@ export interface StoredEvent {
   prevSender?: string;
   replacesState?: string;
   redactedBecause?: StoredEvent;
+  /** Replacements (m.replace by the same sender), for the server-side edit aggregation. */
+  edits?: StoredEvent[];
   /** Events in this event's thread (m.thread relations to it), for the server-side thread summary. */
   threadReplies?: StoredEvent[];
   /** Who sent it from which device with which transaction id (echoed as unsigned.transaction_id to that device). */
@@ -236,6 +238,11 @@ export class Room {
     if (isObject(rel) && rel['rel_type'] === 'm.thread' && typeof rel['event_id'] === 'string') {
       const root = this.byId.get(rel['event_id']);
       if (root) (root.threadReplies ??= []).push(stored);
+    }
+    if (isObject(rel) && rel['rel_type'] === 'm.replace' && typeof rel['event_id'] === 'string') {
+      // Only the original sender's replacements count (spec: "Validity of replacement events").
+      const original = this.byId.get(rel['event_id']);
+      if (original && original.sender === stored.sender && original.type === stored.type) (original.edits ??= []).push(stored);
     }
     if (e.type === 'm.room.redaction' && e.redacts) this.applyRedaction(e.redacts, stored);
     return stored;

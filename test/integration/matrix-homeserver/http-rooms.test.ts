@@ -122,13 +122,20 @@ test('/context around an event and /relations by type (edits, reactions, threads
   assert.deepEqual(reactions['chunk'].map((e: Body) => e['content']['m.relates_to']['key']), ['👍']);
   const edits = await alice.ok('GET', `/_matrix/client/v1/rooms/${enc(roomId)}/relations/${enc(root)}/m.replace`);
   assert.equal(edits['chunk'][0]['content']['m.new_content']['body'], 'c0!');
+  // bob's edit of alice's message is no valid replacement: no bundled edit. alice's own edit is bundled.
+  const original = await alice.ok('GET', `/rooms/${enc(roomId)}/event/${enc(root)}`);
+  assert.equal(original['unsigned']['m.relations']['m.replace'], undefined);
+  const editId = await send(alice, roomId, { msgtype: 'm.text', body: '* c0?', 'm.new_content': { msgtype: 'm.text', body: 'c0?' }, 'm.relates_to': { rel_type: 'm.replace', event_id: root } });
+  const bundled = await bob.ok('GET', `/rooms/${enc(roomId)}/event/${enc(root)}`);
+  assert.equal(bundled['unsigned']['m.relations']['m.replace']['event_id'], editId);
+  assert.equal(bundled['content']['body'], 'c0', 'original content stays (spec v1.7)');
   const threads = await alice.ok('GET', `/_matrix/client/v1/rooms/${enc(roomId)}/threads`);
   assert.deepEqual(threads['chunk'].map((e: Body) => e['event_id']), [root]);
   const paged = await alice.ok('GET', `/_matrix/client/v1/rooms/${enc(roomId)}/relations/${enc(root)}`, undefined, { limit: '2' });
   assert.equal(paged['chunk'].length, 2);
   const rest = await alice.ok('GET', `/_matrix/client/v1/rooms/${enc(roomId)}/relations/${enc(root)}`, undefined, { limit: '2', from: paged['next_batch'] });
-  assert.equal(rest['chunk'].length, 1);
-  assert.equal(rest['chunk'][0]['type'], 'm.reaction');
+  assert.equal(rest['chunk'].length, 2);
+  assert.equal(rest['chunk'][1]['type'], 'm.reaction');
 });
 
 test('profile: displayname set, read, and propagated to member events; joined_members and members', async () => {
