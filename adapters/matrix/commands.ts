@@ -6,6 +6,7 @@
  * - `/dm <@user:server>`: opens an encrypted direct chat (and lists it in `m.direct`).
  * - `/create <name>`: creates an encrypted private room.
  * - `/cross-signing`: sets up cross-signing anew (cross-signing.ts).
+ * - `/backup-create [passphrase]`, `/backup-restore <recovery key>`: see key-backup.ts.
  * - `/verify`, `/verify-accept`, `/verify-confirm`, `/verify-mismatch`, `/verify-cancel`, `/devices`: see
  *   verification.ts.
  */
@@ -14,6 +15,7 @@ import { CommandError } from '../../src/core/errors.js';
 import { connect, saveSession } from './connection.js';
 import { login, resolveHomeserver, ssoUrl } from './credentials.js';
 import { ensureCrossSigning } from './cross-signing.js';
+import { runBackupCommand } from './key-backup.js';
 import type { MatrixState } from './state.js';
 import { runVerificationCommand } from './verification.js';
 
@@ -36,6 +38,7 @@ function userIdArg(v: string | undefined, usage: string): string {
 
 export async function runCommand(s: MatrixState, name: string, args: string[], room?: string): Promise<void> {
   if (await runVerificationCommand(s, name.toLowerCase(), args, room)) return;
+  if (await runBackupCommand(s, name.toLowerCase(), args)) return;
   switch (name.toLowerCase()) {
     case 'cross-signing': {
       if (!s.client) throw new CommandError('not connected');

@@ -31,6 +31,7 @@ import { KvSyncStore, KV_SYNC } from './sync-store.js';
 import { attachTimeline } from './timeline.js';
 import { attachVerification } from './verification.js';
 import { ensureCrossSigning } from './cross-signing.js';
+import { cryptoCallbacks } from './key-backup.js';
 
 /** Reports a room as a conversation when what we would say about it changed. */
 export function emitRoom(s: MatrixState, client: MatrixClient, room: Room, direct = directRoomIds(client)): void {
@@ -136,6 +137,7 @@ async function startClient(s: MatrixState): Promise<void> {
     store: s.syncStore,
     timelineSupport: false,
     logger: sdkLogger(s.log),
+    cryptoCallbacks: cryptoCallbacks(s),
   });
   s.client = client;
   s.session = makeSession(s);

@@ -45,6 +45,8 @@ export class MatrixState {
   lastEvents: Record<string, string> = {};
   /** Our reaction events by `<target>\u0000<key>`, to redact when the reaction is taken back. */
   readonly ownReactions = new Map<string, string>();
+  /** The secret storage key the user gave in this run (key-backup.ts); memory only. */
+  secretStorageKey?: Uint8Array<ArrayBuffer>;
   /** The device verification in progress (verification.ts). */
   verification?: ActiveVerification;
   private persisting: Promise<void> = Promise.resolve();
