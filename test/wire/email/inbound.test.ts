@@ -160,3 +160,21 @@ test('a read receipt (MDN) and a reaction (RFC 9078) update the message they nam
     { type: 'message.update', conversationRemoteId: 'alice@example.org', targetRemoteId: 'bob-sent-1@example.org', change: { kind: 'reaction', senderId: 'alice@example.org', key: '❤️', add: true } },
   ]);
 });
+
+test('edits and deletions (Chat-Edit, Chat-Delete) name their author; the ✏️ marker and the quote are not the text', async () => {
+  const box = inbox();
+  box.s.rememberMessage('orig-1@example.org', 'alice@example.org');
+  const edit = [
+    'From: alice@example.org', 'To: bob@example.org', 'Chat-Version: 1.0', 'Subject: Message from alice@example.org',
+    'Date: Fri, 20 Nov 2026 10:20:00 +0000', 'Message-ID: <edit-1@example.org>', 'In-Reply-To: <orig-1@example.org>',
+    'Chat-Edit: <orig-1@example.org>', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '',
+    '> tpyo', '', '✏️typo fixed',
+  ].join('\r\n');
+  assert.deepEqual(await box.feed(edit), [
+    { type: 'message.update', conversationRemoteId: 'alice@example.org', targetRemoteId: 'orig-1@example.org', change: { kind: 'edit', body: 'typo fixed', editedAt: Date.parse('2026-11-20T10:20:00Z'), by: 'alice@example.org' } },
+  ]);
+  const del = edit.replace('Chat-Edit: <orig-1@example.org>', 'Chat-Delete: <orig-1@example.org> <unknown@example.org>').replace('edit-1@', 'del-1@');
+  assert.deepEqual(await box.feed(del), [
+    { type: 'message.update', conversationRemoteId: 'alice@example.org', targetRemoteId: 'orig-1@example.org', change: { kind: 'retract', by: 'alice@example.org' } },
+  ]);
+});
