@@ -7,6 +7,7 @@
  */
 import type { Adapter, AdapterContext, HistoryPage, OutgoingMessage, SendResult } from '../../src/core/contract.js';
 import { registerSecret } from '../../src/core/logger.js';
+import { proxyFromContext } from '../../src/core/net/proxy.js';
 import { xmppCapabilities } from './capabilities.js';
 import { runCommand } from './commands.js';
 import { connect, stopConnection } from './connection.js';
@@ -36,6 +37,8 @@ export class XmppAdapter implements Adapter {
     s.ctx = ctx;
     s.log = ctx.log.child('xmpp');
     s.opts = readOptions(ctx.config);
+    const proxy = await proxyFromContext(ctx);
+    if (proxy) s.opts.proxy = proxy;
     s.password = (await ctx.secret('password')) ?? '';
     registerSecret(s.password);
     if (ctx.config.omemo === true) {

@@ -29,6 +29,7 @@ import xml from '@xmpp/xml';
 import SASLFactory from 'saslmechanisms';
 import { discoInfoReply, NS_DISCO_INFO } from './disco.js';
 import type { XmppOptions } from './options.js';
+import { proxiedTcpTransport } from './proxy-transport.js';
 import { chooseMechanism, ScramSha256, ServerProofError } from './sasl-mechanisms.js';
 import { TrustedTlsSocket } from './tls-socket.js';
 
@@ -77,7 +78,8 @@ export function createXmppClient(opts: XmppOptions, password: string, hooks: Cli
   });
   // Both transports: each attempt's service URI (srv.ts) picks STARTTLS (`xmpp://`) or direct TLS (`xmpps://`).
   entity.transports.push(DirectTls);
-  entity.transports.push(ConnectionTCP);
+  // With a SOCKS5 proxy the STARTTLS socket is opened through it (direct TLS: TrustedTlsSocket does the same).
+  entity.transports.push(opts.proxy ? proxiedTcpTransport(opts.proxy, opts.connectTimeoutMs) : ConnectionTCP);
 
   const mw = middleware({ entity });
   const features = streamFeatures({ middleware: mw });

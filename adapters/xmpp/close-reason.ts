@@ -24,6 +24,15 @@ export function describeClose(err: unknown): { state: ConnectionState; reason: s
     case 'NO_SERVICE':
     case 'SERVER_PROOF':
       return { state: 'error', reason: e.message ?? 'TLS failed' };
+    // SOCKS5 proxy failures (src/core/net/socks5-errors.ts) carry plain words; a refused login needs the user.
+    case 'PROXY_AUTH':
+      return { state: 'error', reason: e.message ?? 'the proxy refused the login' };
+    case 'PROXY_UNREACHABLE':
+    case 'PROXY_TIMEOUT':
+    case 'PROXY_PROTOCOL':
+    case 'PROXY_REPLY':
+    case 'PROXY_ABORTED':
+      return { state: 'offline', reason: e.message ?? 'the proxy failed' };
   }
   if (e.name === 'SASLError') {
     const words = e.condition === 'not-authorized' ? 'wrong user name or password' : (e.condition ?? 'failed').replace(/-/g, ' ');

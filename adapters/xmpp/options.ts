@@ -2,6 +2,7 @@
  * The XMPP account's config keys (validated by src/config/schema.ts) read into typed options with defaults.
  */
 import { ConfigError } from '../../src/core/errors.js';
+import type { ProxyConfig } from '../../src/core/net/proxy.js';
 import { parseJid, type Jid } from './jid.js';
 
 export interface XmppOptions {
@@ -28,6 +29,11 @@ export interface XmppOptions {
    * `127.0.0.1:5353` used instead of the system's for the SRV lookup, so tests can serve records from loopback.
    */
   dnsServers?: string[];
+  /**
+   * The account's SOCKS5 proxy (set by the adapter from `ctx.config.proxy` and the `proxy_password` secret). With it
+   * no DNS question is asked locally: no SRV lookup (srv.ts), and the host name goes to the proxy.
+   */
+  proxy?: ProxyConfig;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);

@@ -63,13 +63,15 @@ export function orderSrv<T extends { priority: number; weight: number }>(records
 }
 
 /**
- * The endpoints to try in order for `opts`: the configured host (or the domain with a configured port) when given,
- * else the SRV targets, else the domain on the default port. `dnsServers` (the `_dns_servers` test seam) replaces the
+ * The endpoints to try in order for `opts`: the configured host (or the domain with a configured port) when given or
+ * when a proxy is set, else the SRV targets, else the domain on the default port. `dnsServers` (the `_dns_servers` test seam) replaces the
  * system's resolvers for the SRV questions.
  */
 export async function resolveEndpoints(opts: XmppOptions, random: () => number = Math.random): Promise<Endpoint[]> {
   const direct = opts.tls === 'direct';
-  if (opts.hostConfigured || opts.portConfigured) return [{ host: opts.host, port: opts.port, direct }];
+  // Behind a proxy no name may be looked up here (that would leak it to the local resolver): the configured host, or
+  // the domain on its default port, goes to the proxy as a name.
+  if (opts.hostConfigured || opts.portConfigured || opts.proxy) return [{ host: opts.host, port: opts.port, direct }];
   const domain = opts.jid.domain;
   const fallback: Endpoint[] = [{ host: domain, port: direct ? 5223 : 5222, direct }];
   const resolver = new Resolver({ timeout: SRV_TIMEOUT_MS, tries: 2 });

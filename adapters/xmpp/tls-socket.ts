@@ -6,6 +6,9 @@
  *   whether a CA vouches for it (a pinned certificate needs no CA).
  * - The certificate is checked against the XMPP domain (RFC 6120 §13.7.2.1, RFC 7590), not the host connected to.
  *
+ * - With a SOCKS5 proxy (`opts.proxy`), direct TLS first opens the TCP socket through the proxy (the host name resolved
+ *   by the proxy, src/core/net/socks5.ts) and runs TLS over it with the same checks.
+ *
  * It implements the socket interface xmpp.js's Connection expects (`connect`, `write`, `end`, events `connect`,
  * `data`, `close`, `error`, and `secure`), for direct TLS (XEP-0368) and for the STARTTLS upgrade of a TCP socket.
  */
@@ -13,6 +16,7 @@ import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import { connectViaProxy } from '../../src/core/net/socks5.js';
 import type { XmppOptions } from './options.js';
 
 /** An error whose `code` the adapter turns into plain words for the status line. */
@@ -44,6 +48,8 @@ export function tlsOptionsFor(opts: XmppOptions): ConnectionOptions {
 export class TrustedTlsSocket extends EventEmitter {
   secure = true;
   socket: TLSSocket | null = null;
+  /** Cancels a SOCKS5 handshake in progress (direct TLS through a proxy). */
+  private pendingProxy: AbortController | undefined;
 
   constructor(private readonly opts: XmppOptions) {
     super();
@@ -62,6 +68,24 @@ export class TrustedTlsSocket extends EventEmitter {
         this.emit('error', e);
         this.emit('close', true);
       });
+      return;
+    }
+    const proxy = this.opts.proxy;
+    if (proxy && !options.socket && options.host) {
+      const abort = new AbortController();
+      this.pendingProxy = abort;
+      connectViaProxy(proxy, options.host, options.port ?? 5223, { timeoutMs: this.opts.connectTimeoutMs, signal: abort.signal }).then(
+        (raw) => {
+          this.pendingProxy = undefined;
+          // `host` stays for the certificate check when the domain is an IP address; the bytes go over `raw`.
+          this.connect({ host: options.host, socket: raw });
+        },
+        (e: unknown) => {
+          this.pendingProxy = undefined;
+          this.emit('error', e);
+          this.emit('close', true);
+        },
+      );
       return;
     }
     const socket = tlsConnect({ ...base, ...options });
@@ -107,10 +131,12 @@ export class TrustedTlsSocket extends EventEmitter {
   }
 
   end(): void {
+    this.pendingProxy?.abort();
     this.socket?.end();
   }
 
   destroy(): void {
+    this.pendingProxy?.abort();
     this.socket?.destroy();
   }
 }

@@ -7,6 +7,7 @@ import { loadConfig, type AccountConfig, type LoadedConfig } from '../config/loa
 import { resolveSecret } from '../config/secrets.js';
 import { appendAccount } from '../config/append-account.js';
 import { createLogger, type Logger, type LogLevel } from '../core/logger.js';
+import { proxyEndpoint } from '../core/net/proxy.js';
 import { Engine } from '../core/engine/engine.js';
 import type { AccountRuntime } from '../core/engine/account-runtime.js';
 import { openStore } from '../store/open-store.js';
@@ -32,10 +33,24 @@ export interface Session {
   close(reason?: string): Promise<void>;
 }
 
+/** Protocols whose adapters open every connection through the account's proxy (src/core/net/socks5.ts). */
+const PROXY_CAPABLE: ReadonlySet<string> = new Set(['irc', 'xmpp']);
+
+/**
+ * Why an account with a proxy cannot start: its adapter would connect around the proxy (and look names up locally),
+ * so it stays off rather than leak. Undefined when the account has no proxy or its adapter uses it.
+ */
+export function proxyUnsupported(account: AccountConfig): string | undefined {
+  if (!account.proxy || PROXY_CAPABLE.has(account.protocol)) return undefined;
+  return `${account.protocol} accounts cannot use a proxy yet, so this one stays off rather than connect around it; ` +
+    `set proxy = "none" in its [[accounts]] section to connect it directly`;
+}
+
 /** The runtime of one configured account: its protocol keys, its TLS keys and where its secrets come from. */
 export function accountRuntime(account: AccountConfig, prompt?: SessionOptions['prompt']): AccountRuntime {
   let cached: string | undefined;
-  const factory = adapterFactory(account.protocol);
+  const noProxy = proxyUnsupported(account);
+  const factory = noProxy ? undefined : adapterFactory(account.protocol);
   // IRC works without a password; ask for one only when SASL is configured. Other networks always need one.
   const asks = account.protocol !== 'irc' || Boolean(account.settings.sasl_username);
   return {
@@ -43,14 +58,17 @@ export function accountRuntime(account: AccountConfig, prompt?: SessionOptions['
     protocol: account.protocol,
     enabled: account.enabled,
     factory,
-    unavailable: unavailableReason(account.protocol),
+    unavailable: noProxy ?? unavailableReason(account.protocol),
     config: {
       ...account.settings,
       ca_file: account.tls.caFile,
       tls_fingerprint: account.tls.fingerprint,
       tls_danger_accept_invalid_certs: account.tls.dangerAcceptInvalid,
+      // The proxy without its password (src/core/net/proxy.ts proxyFromContext adds the secret `proxy_password`).
+      ...(account.proxy ? { proxy: proxyEndpoint(account.proxy) } : {}),
     },
     secret: async (name) => {
+      if (name === 'proxy_password') return account.proxy?.password;
       if (name !== 'password') return undefined;
       if (account.secret.kind === 'none' && !asks) return undefined;
       cached ??= await resolveSecret(account.secret, { account: account.name, prompt });

@@ -9,6 +9,7 @@ import { TomlError, parse } from 'smol-toml';
 import type { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import type { Protocol } from '../core/model.js';
+import { parseProxyUrl, type ProxyConfig } from '../core/net/proxy.js';
 import { indexKeyLines, locateKey, type KeyPath } from './locate.js';
 import {
   COMMON_ACCOUNT_KEYS,
@@ -41,6 +42,11 @@ export interface AccountConfig {
     fingerprint?: string;
     dangerAcceptInvalid: boolean;
   };
+  /**
+   * The SOCKS5 proxy this account connects through: its own `proxy` key, else `[network] proxy`; absent when neither
+   * is set or the account says "none". Holds the login from the URL (the password is a secret: never log it).
+   */
+  proxy?: ProxyConfig;
   /**
    * The protocol keys with defaults applied, snake_case as in TOML (see IrcSettings, XmppSettings, MatrixSettings,
    * EmailSettings in schema.ts). Excludes the secrets and the common keys above (name, protocol, enabled, TLS keys).
@@ -156,6 +162,7 @@ export function loadConfig(file: string, options: { required?: boolean } = {}): 
     const tls: AccountConfig['tls'] = { dangerAcceptInvalid: account.tls_danger_accept_invalid_certs };
     if (caFiles[i] !== undefined) tls.caFile = caFiles[i];
     if (account.tls_fingerprint !== undefined) tls.fingerprint = account.tls_fingerprint;
+    const proxy = resolveProxy(account.proxy ?? parsed.network.proxy);
     return {
       name: account.name,
       protocol: account.protocol,
@@ -164,15 +171,23 @@ export function loadConfig(file: string, options: { required?: boolean } = {}): 
       secret,
       tls,
       settings,
+      ...(proxy ? { proxy } : {}),
     };
   });
 
   return { file, missing: false, ui: parsed.ui, log: parsed.log, accounts, warnings: warningsFor(file, accounts) };
 }
 
+/** A validated proxy value (account or global) as the account uses it; "none" and no value mean no proxy. */
+function resolveProxy(value: string | undefined): ProxyConfig | undefined {
+  if (value === undefined) return undefined;
+  const parsed = parseProxyUrl(value);
+  return typeof parsed === 'object' && !('problem' in parsed) ? parsed : undefined;
+}
+
 function warningsFor(file: string, accounts: AccountConfig[]): string[] {
   const warnings: string[] = [];
-  if (accounts.some((a) => a.secret.kind === 'plain')) {
+  if (accounts.some((a) => a.secret.kind === 'plain' || a.proxy?.password)) {
     let mode = 0;
     try {
       mode = statSync(file).mode;
@@ -253,6 +268,7 @@ function knownKeysAt(path: KeyPath, raw: unknown): readonly string[] {
   if (path.length === 0) return CONFIG_KEYS.top;
   if (path.length === 1 && path[0] === 'ui') return CONFIG_KEYS.ui;
   if (path.length === 1 && path[0] === 'log') return CONFIG_KEYS.log;
+  if (path.length === 1 && path[0] === 'network') return CONFIG_KEYS.network;
   if (path.length === 2 && path[0] === 'accounts') {
     const protocol = rawAt(raw, [...path, 'protocol']);
     if ((PROTOCOLS as readonly unknown[]).includes(protocol)) return CONFIG_KEYS[protocol as Protocol];

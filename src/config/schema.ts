@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { Protocol } from '../core/model.js';
+import { parseProxyUrl } from '../core/net/proxy.js';
 
 export const PROTOCOLS = ['irc', 'xmpp', 'matrix', 'email'] as const satisfies readonly Protocol[];
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -53,6 +54,21 @@ export const uiShape = {
   time_format: text(TIME_FORMAT, /^(?:HH|H|hh|h|mm|ss|a|[^A-Za-z])+$/).default('HH:mm'),
 };
 
+/**
+ * A SOCKS5 proxy URL (`socks5://[user:password@]host:port`) or "none"; see src/core/net/proxy.ts. The message names
+ * what is wrong with the URL but never repeats it (it may hold a password).
+ */
+const proxy = () =>
+  z.string(must('a SOCKS5 proxy URL such as "socks5://127.0.0.1:9050", or "none"')).superRefine((v, ctx) => {
+    const parsed = parseProxyUrl(v);
+    if (typeof parsed === 'object' && 'problem' in parsed) ctx.addIssue({ code: 'custom', message: parsed.problem });
+  });
+
+/** Keys of `[network]`. */
+export const networkShape = {
+  proxy: proxy().optional(),
+};
+
 /** Keys of `[log]`. */
 export const logShape = {
   level: z.enum(LOG_LEVELS, must(`one of ${LOG_LEVELS.join(', ')}`)).default('info'),
@@ -73,6 +89,8 @@ export const commonAccountShape = {
     .transform((v) => normalizeFingerprint(v)!)
     .optional(),
   tls_danger_accept_invalid_certs: bool(false),
+  /** Overrides `[network] proxy` for this account; "none" connects this account directly. */
+  proxy: proxy().optional(),
 };
 
 // RFC 2812 §2.3.1: nickname = ( letter / special ) *( letter / digit / special / "-" ). The length limit is the
@@ -167,6 +185,7 @@ const TABLE = (name: string) => ({ error: () => `must be a table: write it as a 
 export const configSchema = z.strictObject({
   ui: z.strictObject(uiShape, TABLE('ui')).prefault({}),
   log: z.strictObject(logShape, TABLE('log')).prefault({}),
+  network: z.strictObject(networkShape, TABLE('network')).prefault({}),
   accounts: z.array(accountSchema, must('a list of accounts: start each one with a [[accounts]] line')).default([]),
 });
 
@@ -174,6 +193,7 @@ export type ConfigInput = z.input<typeof configSchema>;
 export type ConfigOutput = z.output<typeof configSchema>;
 export type UiConfig = z.output<typeof configSchema>['ui'];
 export type LogConfig = z.output<typeof configSchema>['log'];
+export type NetworkConfig = z.output<typeof configSchema>['network'];
 
 /** Keys common to all accounts: not part of an account's protocol `settings`. */
 export const COMMON_ACCOUNT_KEYS = ['protocol', ...Object.keys(commonAccountShape)] as const;
@@ -219,9 +239,10 @@ const accountKeys = (shape: object): string[] => ['name', 'protocol', ...Object.
 
 /** Every key the schema knows, by table; protocol lists include the common account keys. */
 export const CONFIG_KEYS = {
-  top: ['ui', 'log', 'accounts'],
+  top: ['ui', 'log', 'network', 'accounts'],
   ui: Object.keys(uiShape),
   log: Object.keys(logShape),
+  network: Object.keys(networkShape),
   common: accountKeys(commonAccountShape),
   irc: accountKeys(ircShape),
   xmpp: accountKeys(xmppShape),
