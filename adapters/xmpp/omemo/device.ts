@@ -144,6 +144,11 @@ export class OmemoDevice {
     return this.now() - this.x3dh(version).signedPreKey.createdAt;
   }
 
+  /** The peer device's identity key (published form) of the session with it, if there is one. */
+  sessionIdentity(version: OmemoVersion, jid: string, deviceId: number): Uint8Array | undefined {
+    return this.store.session(version, jid, deviceId)?.identityKey;
+  }
+
   hasSession(version: OmemoVersion, jid: string, deviceId: number): boolean {
     return this.store.session(version, jid, deviceId) !== undefined;
   }

@@ -33,6 +33,12 @@ const DEVICE_LIST_TTL_MS = 5 * 60_000;
 /** The `+notify` features (XEP-0163 §6) that subscribe us to contacts' device lists of both versions. */
 export const OMEMO_NOTIFY_FEATURES = [`${NODES.legacy.devices}+notify`, `${NODES.omemo2.devices}+notify`] as const;
 
+/** What the user decided about a device: `blind` (trusted before verification), `verified`, `distrusted`. */
+export interface KnownDevice {
+  fingerprint: string;
+  trust: 'blind' | 'verified' | 'distrusted';
+}
+
 /** Thrown by {@link OmemoPipeline.encryptOutgoing} when encryption is due but impossible: nothing is sent. */
 export class OmemoEncryptError extends Error {}
 
@@ -111,7 +117,11 @@ export class OmemoPipeline {
     for (const [version, ids] of [['omemo2', two], ['legacy', legacy]] as const) {
       for (const deviceId of ids) {
         if (jid === this.o.own && deviceId === this.device.deviceId) continue;
-        if (this.device.hasSession(version, jid, deviceId)) out[version].push({ jid, deviceId });
+        const ik = this.device.sessionIdentity(version, jid, deviceId);
+        if (ik) {
+          // Distrusted devices, and devices whose key changed, get nothing.
+          if (this.remember(jid, deviceId, fingerprintOf(version, ik)) !== 'untrusted') out[version].push({ jid, deviceId });
+        }
         else {
           const bundle = await fetchBundle(request, jid, version, deviceId).catch((e: unknown) => {
             this.o.log.debug('omemo: bundle fetch failed', { jid, deviceId, version, error: String(e) });
@@ -232,22 +242,88 @@ export class OmemoPipeline {
   }
 
   /**
-   * Blind Trust Before Verification: the first key seen for a device is used (`unverified`); a contact's new device
-   * gets a notice; a device whose identity key changed is `untrusted` and gets a warning (it may be an attack, or a
-   * reinstall that kept the device id).
+   * Blind Trust Before Verification: the first key seen for a device is used (`unverified`) until the user verifies
+   * it (`verified`) or distrusts it (`untrusted`, gets nothing); a contact's new device gets a notice; a device whose
+   * identity key changed is `untrusted` with a warning (an attack, or a reinstall that kept the device id) until the
+   * user accepts the new key with {@link setTrust}.
    */
   private remember(jid: string, deviceId: number, fingerprint: string): EncryptionInfo['trust'] {
-    const key = `omemo:known:${jid}:${deviceId}`;
-    const known = this.o.kv.get(key);
-    if (known === fingerprint) return 'unverified';
+    const known = this.known(jid, deviceId);
+    if (known?.fingerprint === fingerprint) return known.trust === 'verified' ? 'verified' : known.trust === 'distrusted' ? 'untrusted' : 'unverified';
     if (known === undefined) {
-      this.o.kv.set(key, fingerprint);
+      this.writeKnown(jid, deviceId, { fingerprint, trust: 'blind' });
       if (jid !== this.o.own) this.o.notice?.('info', `${jid} uses a new OMEMO device ${deviceId}, fingerprint ${fingerprint}`);
       else this.o.notice?.('info', `a new device of this account: ${deviceId}, fingerprint ${fingerprint}`);
       return 'unverified';
     }
-    this.o.notice?.('warn', `the OMEMO identity key of ${jid}'s device ${deviceId} changed: was ${known}, now ${fingerprint}. Verify it before trusting what it sends.`);
+    this.o.notice?.('warn', `the OMEMO identity key of ${jid}'s device ${deviceId} changed: was ${known.fingerprint}, now ${fingerprint}. Verify it before trusting what it sends.`);
     return 'untrusted';
+  }
+
+  private known(jid: string, deviceId: number): KnownDevice | undefined {
+    const raw = this.o.kv.get(`omemo:known:${jid}:${deviceId}`);
+    if (raw === undefined) return undefined;
+    try {
+      const j = JSON.parse(raw) as KnownDevice;
+      if (typeof j.fingerprint === 'string' && ['blind', 'verified', 'distrusted'].includes(j.trust)) return j;
+    } catch {
+      // Unreadable: treated as unknown (a notice follows).
+    }
+    return undefined;
+  }
+
+  private writeKnown(jid: string, deviceId: number, d: KnownDevice): void {
+    const indexKey = `omemo:known-devices:${jid}`;
+    const ids = new Set<number>(JSON.parse(this.o.kv.get(indexKey) ?? '[]') as number[]);
+    ids.add(deviceId);
+    this.o.kv.batch([
+      { key: `omemo:known:${jid}:${deviceId}`, value: JSON.stringify(d) },
+      { key: indexKey, value: JSON.stringify([...ids]) },
+    ]);
+  }
+
+  /** The devices seen for `jid` (contact or own account) with their fingerprints and trust, for `/omemo` views. */
+  devices(jid: string): Array<{ deviceId: number; fingerprint: string; trust: KnownDevice['trust'] }> {
+    const bare = jid.toLowerCase();
+    const ids = JSON.parse(this.o.kv.get(`omemo:known-devices:${bare}`) ?? '[]') as number[];
+    return ids.flatMap((deviceId) => {
+      const k = this.known(bare, deviceId);
+      return k ? [{ deviceId, ...k }] : [];
+    });
+  }
+
+  /**
+   * Sets the trust of a device after the user compared fingerprints: applies only when `fingerprint` (as shown, any
+   * spacing) is the device's current key, so a verification never carries over to a replaced key. True when applied.
+   */
+  setTrust(jid: string, deviceId: number, fingerprint: string, trust: KnownDevice['trust']): boolean {
+    const bare = jid.toLowerCase();
+    const clean = (f: string) => f.replace(/[^0-9a-f]/gi, '').toLowerCase();
+    const current = this.currentFingerprint(bare, deviceId) ?? this.known(bare, deviceId)?.fingerprint;
+    if (!current || clean(current) !== clean(fingerprint)) return false;
+    this.writeKnown(bare, deviceId, { fingerprint: current, trust });
+    return true;
+  }
+
+  private currentFingerprint(jid: string, deviceId: number): string | undefined {
+    for (const v of VERSIONS) {
+      const ik = this.device.sessionIdentity(v, jid, deviceId);
+      if (ik) return fingerprintOf(v, ik);
+    }
+    return undefined;
+  }
+
+  /** Own fingerprint as users compare it (hex groups of the Curve25519 identity key). */
+  ownFingerprint(): string {
+    return this.device.fingerprint();
+  }
+
+  /**
+   * The `xmpp:` URI with this device's fingerprint that Conversations scans to verify (its QR code): `xmpp:<jid>?
+   * omemo-sid-<device id>=<64 hex digits of the Curve25519 identity key>`.
+   */
+  verificationUri(): string {
+    return `xmpp:${this.o.own}?omemo-sid-${this.device.deviceId}=${this.device.fingerprint().replace(/ /g, '')}`;
   }
 
   private setBody(m: Element, text: string | undefined): void {

@@ -229,4 +229,37 @@ describe('OmemoPipeline', () => {
     assert.ok(listed().includes(`id="${alice.p.device.deviceId}"`));
     assert.ok(listed().includes('id="1"'), 'the other device stays listed');
   });
+
+  it('manual trust: verified devices say so, distrusted ones get nothing, a verification binds to the key', async () => {
+    const pep = pepService();
+    const alice = await account(pep, A);
+    const bob = await account(pep, B);
+    const first = chat(B, 'one');
+    await alice.p.encryptOutgoing(first, B, alice.request);
+    assert.equal(bob.p.decryptIncoming(deliver(first, A), A)?.trust, 'unverified');
+    const [seen] = bob.p.devices(A);
+    assert.equal(seen!.deviceId, alice.p.device.deviceId);
+    assert.equal(seen!.trust, 'blind');
+    assert.equal(seen!.fingerprint, alice.p.ownFingerprint());
+    // A wrong fingerprint changes nothing; the right one (any spacing, any case) verifies.
+    assert.equal(bob.p.setTrust(A, alice.p.device.deviceId, 'deadbeef', 'verified'), false);
+    assert.equal(bob.p.setTrust(A, alice.p.device.deviceId, alice.p.ownFingerprint().toUpperCase().replace(/ /g, ''), 'verified'), true);
+    const second = chat(B, 'two');
+    await alice.p.encryptOutgoing(second, B, alice.request);
+    assert.equal(bob.p.decryptIncoming(deliver(second, A), A)?.trust, 'verified');
+    // Alice distrusts Bob's only device: nothing is sent, not even in the clear.
+    assert.ok(alice.p.setTrust(B, bob.p.device.deviceId, bob.p.ownFingerprint(), 'distrusted'));
+    await assert.rejects(alice.p.encryptOutgoing(chat(B, 'three'), B, alice.request), OmemoEncryptError);
+    assert.ok(alice.p.setTrust(B, bob.p.device.deviceId, bob.p.ownFingerprint(), 'blind'));
+    assert.ok(await alice.p.encryptOutgoing(chat(B, 'four'), B, alice.request));
+  });
+
+  it('the verification URI has the form Conversations scans', async () => {
+    const pep = pepService();
+    const alice = await account(pep, A);
+    const hex = alice.p.ownFingerprint().replace(/ /g, '');
+    assert.match(hex, /^[0-9a-f]{64}$/);
+    assert.equal(alice.p.verificationUri(), `xmpp:${A}?omemo-sid-${alice.p.device.deviceId}=${hex}`);
+    assert.deepEqual([...alice.p.device.identityKey('legacy')].map((b) => b.toString(16).padStart(2, '0')).join(''), hex);
+  });
 });
