@@ -56,7 +56,7 @@ await section('xmpp', async () => {
     return;
   }
   const x = await xmppRoomCatchUp();
-  out(`XMPP: join ${x.rooms} rooms with MAM catch-up of ${x.perRoom} messages each: ${fmt(x.seconds, 2)} s to all rooms caught up (online after ${fmt(x.onlineSeconds, 2)} s; ${x.messages.toLocaleString('en')} missed messages)`);
+  out(`XMPP: join ${x.rooms} rooms with MAM catch-up of ${x.perRoom} messages each: ${fmt(x.seconds, 2)} s to all rooms caught up (online after ${fmt(x.onlineSeconds, 2)} s; ${x.messages.toLocaleString('en')} missed messages; natter CPU ${fmt(x.cpuSeconds, 2)} s)`);
   out(`  memory after it:  RSS ${fmt(x.rssMb)} MB, heap ${fmt(x.heapMb)} MB   (before the catch-up: RSS ${fmt(x.baseRssMb)} MB, heap ${fmt(x.baseHeapMb)} MB; load average ${fmt(x.load, 2)})`);
 });
 await section('omemo', () => {

@@ -30,6 +30,8 @@ export interface RoomCatchUpResult {
   heapMb: number;
   baseRssMb: number;
   baseHeapMb: number;
+  /** CPU time this process used during the catch-up (the rest of the wall time is Prosody and waiting). */
+  cpuSeconds: number;
   /** One-minute load average at the end (Prosody and natter share the machine's cores with whatever else runs). */
   load: number;
 }
@@ -108,6 +110,7 @@ export async function xmppRoomCatchUp(roomCount = 50, perRoom = 100): Promise<Ro
     const base = process.memoryUsage();
     const missed = new Map<string, Set<string>>(rooms.map((r) => [r, new Set<string>()]));
     let complete = 0;
+    const cpu = process.cpuUsage();
     const started = performance.now();
     let onlineAt = 0;
     const alice = await session(server, 'alice', aliceKv, rooms, (e) => {
@@ -120,6 +123,7 @@ export async function xmppRoomCatchUp(roomCount = 50, perRoom = 100): Promise<Ro
     await waitFor(() => alice.isOnline() && (onlineAt ||= performance.now()) > 0, 'alice online', 60_000, 5);
     await waitFor(() => complete === roomCount, 'every room caught up', 300_000, 5);
     const seconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
     (globalThis as { gc?: () => void }).gc?.();
     const mem = process.memoryUsage();
     await alice.adapter.stop();
@@ -135,6 +139,7 @@ export async function xmppRoomCatchUp(roomCount = 50, perRoom = 100): Promise<Ro
       heapMb: mb(mem.heapUsed),
       baseRssMb: mb(base.rss),
       baseHeapMb: mb(base.heapUsed),
+      cpuSeconds: (used.user + used.system) / 1e6,
       load: loadavg()[0] ?? NaN,
     };
   } finally {
