@@ -14,7 +14,8 @@ export function emailCapabilities(): Capabilities {
     // Chat mail lives in INBOX only; there is no server-side chat history to page beyond what sync fetched.
     history: false,
     e2ee: true,
-    uploads: false,
+    // Files go inside the (encrypted) mail itself.
+    uploads: true,
     presence: false,
     threads: false,
     messageIds: true,

@@ -13,7 +13,7 @@
  */
 import { simpleParser, type AddressObject, type HeaderLines, type ParsedMail, type StructuredHeader } from 'mailparser';
 import type { Logger } from '../../src/core/logger.js';
-import type { EncryptionInfo } from '../../src/core/model.js';
+import type { Attachment, EncryptionInfo } from '../../src/core/model.js';
 import { bareMessageId, messageIds, normalizeAddress } from './address.js';
 import { parseAutocrypt, type Autocrypt, type AutocryptHeader } from './autocrypt.js';
 import { decrypt, decryptSymmetric, fingerprintOf, isSymmetric, type Decrypted, type PublicKey } from './pgp.js';
@@ -38,6 +38,8 @@ export interface InboundMail {
   /** Further Message-IDs the same notification covers (Delta Chat's Additional-Message-IDs). */
   mdnAlso: string[];
   encryption: EncryptionInfo;
+  /** Files the message carries (name, size, type; `cid:`/`mid:` URLs naming the part in the mail on the server). */
+  attachments: Attachment[];
   /** The shared secret that opened a password-encrypted message (SecureJoin v3), if that is how it was encrypted. */
   symmetricSecret?: string;
   /** Autocrypt-Gossip headers of an encrypted, validly signed message (addresses and keys as sent). */
@@ -212,8 +214,23 @@ export async function readMail(raw: Buffer, ac: Autocrypt, log: Logger, secrets:
   // mailparser files a body with a non-inline disposition (an RFC 9078 reaction) as an attachment.
   if (!text && disposition === 'reaction') text = eff.attachments.find((a) => a.contentType === 'text/plain')?.content.toString('utf8') ?? '';
   if (encryption.error && !inner) text = '[encrypted message: cannot decrypt]';
+  const messageId = bareMessageId(header('message-id')) ?? bareMessageId(outer.messageId);
+  // Files: not the report of an MDN, not the ciphertext, not a reaction's body. RFC 2392 URLs name where they are.
+  const attachments: Attachment[] = [];
+  if (!mdnFor && disposition !== 'reaction' && !(encryption.error && !inner)) {
+    for (const a of eff.attachments) {
+      if (a.contentType === 'message/disposition-notification' || a.contentType === 'application/pgp-encrypted' || a.related) continue;
+      const cid = a.contentId ? bareMessageId(a.contentId) : undefined;
+      attachments.push({
+        url: cid ? `cid:${encodeURIComponent(cid)}` : `mid:${encodeURIComponent(messageId ?? '')}`,
+        ...(a.filename ? { name: a.filename } : {}),
+        size: a.size,
+        mime: a.contentType,
+      });
+    }
+  }
   return {
-    messageId: bareMessageId(header('message-id')) ?? bareMessageId(outer.messageId),
+    messageId,
     ...(from ? { from } : {}),
     recipients,
     subject: eff.subject ?? '',
@@ -226,6 +243,7 @@ export async function readMail(raw: Buffer, ac: Autocrypt, log: Logger, secrets:
     ...(mdnFor ? { mdnFor } : {}),
     mdnAlso: mdn.also,
     encryption,
+    attachments,
     ...(symmetricSecret ? { symmetricSecret } : {}),
     gossip,
   };

@@ -28,6 +28,15 @@ export interface OutgoingMail {
   chat?: boolean;
   /** A read receipt (RFC 8098 MDN in a multipart/report, RFC 6522) for these Message-IDs, instead of a text body. */
   receipt?: { original: string; additional: string[] };
+  /** A file sent with the text (multipart/mixed: the text part, then the file as an attachment). */
+  attachment?: { name: string; mime: string; data: Buffer };
+}
+
+/** A MIME parameter value: quoted ASCII, or RFC 2231 `name*=utf-8''…` for anything else. */
+function mimeParam(key: string, value: string): string {
+  const clean = value.replace(/[\r\n]+/g, ' ');
+  if (/^[\x20-\x7e]*$/.test(clean) && !/["\\]/.test(clean)) return `${key}="${clean}"`;
+  return `${key}*=utf-8''${encodeURIComponent(clean).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
 }
 
 /** A new Message-ID under the own domain (random, 144 bits). */
@@ -106,6 +115,21 @@ function bodyEntity(mail: OutgoingMail, protectedHeaders: boolean): string {
       `Original-Message-ID: <${mail.receipt.original}>\r\n` +
       'Disposition: manual-action/MDN-sent-automatically; displayed\r\n' +
       extra +
+      `--${b}--\r\n`
+    );
+  }
+  if (mail.attachment) {
+    const b = `mix-${randomBytes(12).toString('hex')}`;
+    const a = mail.attachment;
+    const mime = /^[\w.+-]+\/[\w.+-]+$/.test(a.mime) ? a.mime : 'application/octet-stream';
+    return (
+      `Content-Type: multipart/mixed; boundary="${b}"${params}\r\n\r\n` +
+      (mail.body
+        ? `--${b}\r\nContent-Type: text/plain; charset="utf-8"\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64Body(mail.body)}\r\n`
+        : '') +
+      `--${b}\r\nContent-Type: ${mime}; ${mimeParam('name', a.name)}\r\n` +
+      `Content-Disposition: attachment; ${mimeParam('filename', a.name)}\r\nContent-Transfer-Encoding: base64\r\n\r\n` +
+      `${a.data.toString('base64').match(/.{1,76}/g)?.join('\r\n') ?? ''}\r\n` +
       `--${b}--\r\n`
     );
   }

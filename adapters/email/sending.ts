@@ -5,6 +5,7 @@
  * recipients have keys the send is refused: natter never falls back to plaintext once encryption is possible for
  * someone in the conversation. Resolves when the SMTP server accepted the message.
  */
+import { readFile } from 'node:fs/promises';
 import { SendRejected, type OutgoingMessage, type SendResult } from '../../src/core/contract.js';
 import { normalizeAddress } from './address.js';
 import { formatAutocrypt } from './autocrypt.js';
@@ -28,6 +29,7 @@ export interface ChatSend {
   control?: boolean;
   /** Group name to send instead of the stored one (a rename announces the new name). */
   groupName?: string;
+  attachment?: OutgoingMail['attachment'];
 }
 
 export async function sendChat(s: EmailState, send: ChatSend): Promise<SendResult> {
@@ -72,6 +74,7 @@ export async function sendChat(s: EmailState, send: ChatSend): Promise<SendResul
     extra,
     body: send.body,
     ...(send.reaction ? { disposition: 'reaction' as const } : {}),
+    ...(send.attachment ? { attachment: send.attachment } : {}),
   };
   const raw = await render(s, mail, keys, to.length > 1);
   await submit(s, { from: self, to }, raw);
@@ -97,8 +100,22 @@ export async function render(s: EmailState, mail: OutgoingMail, keys: PublicKey[
 }
 
 export async function sendMessage(s: EmailState, message: OutgoingMessage): Promise<SendResult> {
-  if (message.attachment) throw new SendRejected('attachments are not supported by the email adapter yet');
   // Delta Chat has no /me; the action is written out the way IRC users read it.
   const body = message.kind === 'action' ? `* ${message.body}` : message.body;
-  return sendChat(s, { conversation: message.conversation, body, ...(message.replyTo ? { replyTo: message.replyTo } : {}) });
+  let attachment: OutgoingMail['attachment'];
+  if (message.attachment) {
+    const a = message.attachment;
+    if (a.size > s.opts!.maxMessageBytes) throw new SendRejected(`${a.name} is too large to send by mail (${a.size} bytes)`);
+    let data: Buffer;
+    try {
+      data = await readFile(a.path);
+    } catch (e) {
+      throw new SendRejected(`cannot read ${a.path}: ${(e as Error).message}`, { cause: e });
+    }
+    attachment = { name: a.name, mime: a.mime, data };
+  }
+  const result = await sendChat(s, { conversation: message.conversation, body, ...(message.replyTo ? { replyTo: message.replyTo } : {}), ...(attachment ? { attachment } : {}) });
+  // The file travels inside the one SMTP transaction: one transfer event once the server took it.
+  if (attachment) s.emit({ type: 'transfer', localId: message.localId, sent: attachment.data.length, total: attachment.data.length });
+  return result;
 }

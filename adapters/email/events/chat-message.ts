@@ -30,6 +30,7 @@ export function onChatMessage(s: EmailState, m: Inbound, conversation: Conversat
       ...(m.sentAt !== undefined ? { sentAt: m.sentAt } : {}),
       ...(mail.inReplyTo && s.conversationOf(mail.inReplyTo) ? { replyTo: mail.inReplyTo } : {}),
       encryption: mail.encryption,
+      ...(mail.attachments.length ? { attachments: mail.attachments } : {}),
       ...(mail.encryption.trust === 'untrusted' ? { ext: { email: { unverifiedSender: true } } } : {}),
     },
   });

@@ -5,6 +5,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { T } from '@deltachat/jsonrpc-client';
 import type { AdapterEvent } from '../../../src/core/contract.js';
 import { deltaChatBinary, startDeltaChat, type DeltaChatPeer } from '../../harness/deltachat.js';
@@ -259,4 +262,34 @@ test('group changes both ways: natter renames and removes, Delta Chat renames an
   assert.ok(back.type === 'members');
   assert.deepEqual(back.replace!.map((p) => p.id).sort(), [alice.address, bob.address, dora.address].sort());
   await bob.ctx.waitFor((e) => e.type === 'conversation' && e.conversation.remoteId === gid && e.conversation.joined === true, 'bob is back in', 60_000, b0);
+});
+
+test('files both ways: natter attaches a file inside the encrypted mail; a file from Delta Chat arrives as an attachment', { skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'natter-email-file-'));
+  try {
+    const path = join(dir, 'notes ✓.txt');
+    const content = Buffer.from('line one\nline two\n'.repeat(200));
+    writeFileSync(path, content);
+    const from = alice.ctx.events.length;
+    await alice.adapter.send({ localId: 'f1', conversation: direct(dora.address), kind: 'text', body: 'here is the file', attachment: { path, name: 'notes ✓.txt', size: content.length, mime: 'text/plain' } });
+    assert.deepEqual(alice.ctx.events.slice(from).find((e) => e.type === 'transfer'), { type: 'transfer', localId: 'f1', sent: content.length, total: content.length });
+    const got = await dcWaitMessage('here is the file');
+    assert.equal(got.showPadlock, true);
+    assert.equal(got.fileName, 'notes ✓.txt');
+    assert.equal(got.fileBytes, content.length);
+    assert.deepEqual(readFileSync(got.file!), content);
+
+    const dcFile = join(dir, 'photo-data.bin');
+    writeFileSync(dcFile, Buffer.alloc(5000, 7));
+    const chat = await dora.dc.rpc.createChatByContactId(dora.accountId, (await dcContact(alice.address)).id);
+    const a0 = alice.ctx.events.length;
+    await dora.dc.rpc.sendMsg(dora.accountId, chat, { text: 'a file from Delta Chat', html: null, viewtype: 'File', file: dcFile, filename: 'report.bin', location: null, overrideSenderName: null, quotedMessageId: null, quotedText: null });
+    const m = await received(alice, 'a file from Delta Chat', a0);
+    assert.equal(m.encryption!.trust, 'verified');
+    assert.equal(m.attachments?.length, 1);
+    assert.equal(m.attachments![0]!.name, 'report.bin');
+    assert.equal(m.attachments![0]!.size, 5000);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
