@@ -10,7 +10,7 @@ import { NS } from './ns.js';
 import { OmemoEncryptError } from './omemo/pipeline.js';
 import { decorateOutgoing, rememberSent } from './rich-sending.js';
 import type { Connection, XmppState } from './state.js';
-import { bodyWithUpload, oobElement, reportUploaded, uploadAttachment } from './upload.js';
+import { bodyWithUpload, dropClearLinkWhenEncrypted, oobElement, reportUploaded, uploadAttachment } from './upload.js';
 import { xmlSafe } from './xml-text.js';
 
 function online(s: XmppState): Connection {
@@ -55,6 +55,7 @@ export async function sendMessage(s: XmppState, message: OutgoingMessage): Promi
   if (!room && s.omemo) await encryptOrRefuse(s, conn, stanza, message.conversation.remoteId);
   // In a room: for the members whose real JIDs the room shows (non-anonymous rooms, XEP-0384 §6).
   if (room && s.omemo) await encryptOrRefuse(s, conn, stanza, room.jid, [...room.occupants.values()].flatMap((p) => (p.account ? [p.account] : [])));
+  if (upload) dropClearLinkWhenEncrypted(stanza);
   s.typingSent.delete(normalizeJid(message.conversation.remoteId));
   const result = s.outgoing.track(id, room?.jid);
   rememberSent(s, message, room?.jid, result);

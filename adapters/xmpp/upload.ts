@@ -186,3 +186,13 @@ export function reportUploaded(s: XmppState, message: OutgoingMessage, upload: U
   });
   return result;
 }
+
+/**
+ * An end-to-end encrypted message (OMEMO put an `<encrypted/>` in the stanza) must not carry the file's link in the
+ * clear next to it: the OOB element goes; the link stays inside the encrypted body. (The file itself is stored
+ * unencrypted on the server: XEP-0454 `aesgcm:` uploads are not done yet.)
+ */
+export function dropClearLinkWhenEncrypted(stanza: Element): void {
+  if (!stanza.getChildElements().some((c) => c.name === 'encrypted')) return;
+  stanza.children = stanza.children.filter((c) => typeof c === 'string' || !(c.name === 'x' && c.getNS() === NS_OOB));
+}

@@ -16,7 +16,7 @@ import parse from '@xmpp/xml/lib/parse.js';
 import { freePort, selfSignedCert } from '../../harness/server-kit.js';
 import { discoItems, readSlot, slotRequest, uploadServiceFromInfo, UploadError } from '../../../adapters/xmpp/upload-service.js';
 import { putFile } from '../../../adapters/xmpp/upload-put.js';
-import { bodyWithUpload, oobElement, progressReporter } from '../../../adapters/xmpp/upload.js';
+import { bodyWithUpload, dropClearLinkWhenEncrypted, oobElement, progressReporter } from '../../../adapters/xmpp/upload.js';
 
 const info = (features: string, form = '') =>
   parse(`<iq type="result"><query xmlns="http://jabber.org/protocol/disco#info"><identity category="store" type="file"/>${features}${form}</query></iq>`);
@@ -87,6 +87,18 @@ test('the message body and OOB element of an upload (Conversations shows a file 
   assert.equal(bodyWithUpload('text', undefined), 'text');
   assert.equal(oobElement(up)?.toString(), `<x xmlns="jabber:x:oob"><url>${up.url}</url></x>`);
   assert.equal(oobElement(undefined), undefined);
+});
+
+test('an OMEMO-encrypted stanza loses the clear OOB link; a plain one keeps it', () => {
+  const up = { url: 'https://up.example/g/a.png', name: 'a.png', size: 1, mime: 'image/png' };
+  const plain = parse(`<message><body>x</body>${oobElement(up)!.toString()}</message>`);
+  dropClearLinkWhenEncrypted(plain);
+  assert.ok(plain.getChild('x', 'jabber:x:oob'));
+  const enc = parse(`<message><body>fallback</body>${oobElement(up)!.toString()}<encrypted xmlns="urn:xmpp:omemo:2"><payload>AA==</payload></encrypted></message>`);
+  dropClearLinkWhenEncrypted(enc);
+  assert.equal(enc.getChild('x', 'jabber:x:oob'), undefined);
+  assert.ok(enc.getChild('encrypted', 'urn:xmpp:omemo:2'));
+  assert.equal(enc.toString().includes(up.url), false, 'the link is nowhere in the clear');
 });
 
 let dir: string;
