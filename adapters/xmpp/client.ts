@@ -11,7 +11,6 @@
  * xmpp.js's own reconnect module is left out: the adapter reconnects with the core backoff.
  */
 import { randomBytes } from 'node:crypto';
-import type { Socket } from 'node:net';
 import { Client } from '@xmpp/client-core';
 import { promise } from '@xmpp/events';
 import iqCallee, { type IqCallee } from '@xmpp/iq/callee.js';
@@ -29,7 +28,7 @@ import xml from '@xmpp/xml';
 import SASLFactory from 'saslmechanisms';
 import { discoInfoReply, NS_DISCO_INFO } from './disco.js';
 import type { XmppOptions } from './options.js';
-import { proxiedTcpTransport } from './proxy-transport.js';
+import { proxiedTcpTransport, underlyingSocket } from './proxy-transport.js';
 import { chooseMechanism, ScramSha256, ServerProofError } from './sasl-mechanisms.js';
 import { TrustedTlsSocket } from './tls-socket.js';
 
@@ -92,7 +91,8 @@ export function createXmppClient(opts: XmppOptions, password: string, hooks: Cli
     const answer = await e.sendReceive(xml('starttls', { xmlns: NS_TLS }));
     if (!answer.is('proceed', NS_TLS)) throw new NoTlsError('the server refused to start TLS');
     const tlsSocket = new TrustedTlsSocket(opts);
-    tlsSocket.connect({ socket: e.socket as unknown as Socket });
+    // Behind a proxy, TLS goes over the proxied TCP socket (proxy-transport.ts).
+    tlsSocket.connect({ socket: underlyingSocket(e.socket) });
     await promise(tlsSocket, 'connect', 'error', opts.connectTimeoutMs);
     e._attachSocket(tlsSocket);
     await e.restart();

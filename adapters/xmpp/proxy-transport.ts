@@ -1,36 +1,86 @@
 /**
- * The STARTTLS transport (RFC 6120 §5) when the account has a SOCKS5 proxy: xmpp.js's TCP connection, except that the
- * socket comes from the SOCKS5 client (src/core/net/socks5.ts), which hands the server's host name to the proxy so it
- * is never resolved locally. STARTTLS then upgrades that socket as usual (client.ts). Direct TLS (XEP-0368) goes
- * through the proxy in tls-socket.ts.
+ * The STARTTLS transport (RFC 6120 §5) when the account has a SOCKS5 proxy: xmpp.js's TCP connection with a socket
+ * that connects through the proxy (src/core/net/socks5.ts), which is handed the server's host name so that it is never
+ * resolved locally. The STARTTLS upgrade in client.ts runs TLS over the proxied TCP socket ({@link underlyingSocket}).
+ * Direct TLS (XEP-0368) goes through the proxy in tls-socket.ts.
  */
+import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import ConnectionTCP from '@xmpp/tcp/lib/Connection.js';
 import type { ProxyConfig } from '../../src/core/net/proxy.js';
 import { connectViaProxy } from '../../src/core/net/socks5.js';
 
-/** The parts of xmpp.js's Connection this transport uses. */
-interface ConnectionInternals {
-  socketParameters(service: string): { host: string; port: number | null } | undefined;
-  _status(status: string, ...args: unknown[]): void;
-  _attachSocket(socket: Socket): void;
+/**
+ * The socket interface xmpp.js's Connection uses (`connect`, `write`, `end`, events `connect`, `data`, `close`,
+ * `error`) over a TCP socket opened through the proxy.
+ */
+export class ProxiedSocket extends EventEmitter {
+  /** The connected TCP socket (after the SOCKS5 handshake); STARTTLS wraps this one. */
+  raw: Socket | null = null;
+  private readonly abort = new AbortController();
+
+  constructor(private readonly proxy: ProxyConfig, private readonly timeoutMs: number) {
+    super();
+    // xmpp.js attaches its own listener; an error after it detached must not crash the process.
+    this.on('error', () => {});
+  }
+
+  connect(options: { host: string; port: number | null }): void {
+    connectViaProxy(this.proxy, options.host, options.port ?? 5222, { timeoutMs: this.timeoutMs, signal: this.abort.signal }).then(
+      (raw) => {
+        this.raw = raw;
+        raw.on('data', (d: Buffer) => this.emit('data', d));
+        raw.on('error', (e: Error) => this.emit('error', e));
+        raw.on('close', (hadError: boolean) => {
+          this.raw = null;
+          this.emit('close', hadError);
+        });
+        // connectViaProxy hands the socket over paused (bytes after the proxy's reply stay buffered).
+        raw.resume();
+        this.emit('connect');
+      },
+      (e: unknown) => {
+        this.emit('error', e);
+        this.emit('close', true);
+      },
+    );
+  }
+
+  write(data: string, cb?: (err?: Error | null) => void): void {
+    if (!this.raw) {
+      cb?.(new Error('socket closed'));
+      return;
+    }
+    this.raw.write(data, cb);
+  }
+
+  end(): void {
+    this.abort.abort();
+    this.raw?.end();
+  }
+
+  destroy(): void {
+    this.abort.abort();
+    this.raw?.destroy();
+  }
+}
+
+/** The TCP socket under xmpp.js's current socket: the proxied one's, or the socket itself. */
+export function underlyingSocket(socket: unknown): Socket {
+  return socket instanceof ProxiedSocket && socket.raw ? socket.raw : (socket as Socket);
 }
 
 /** A transport class for `entity.transports` that connects `xmpp://` services through `proxy`. */
 export function proxiedTcpTransport(proxy: ProxyConfig, timeoutMs: number): unknown {
   const Base = ConnectionTCP as unknown as new () => object;
-  class ProxiedTcp extends Base {
-    /** Replaces Connection#connect: the socket is connected (handshake done) before it is attached. */
-    async connect(this: ConnectionInternals, service: string): Promise<void> {
-      this._status('connecting', service);
-      const params = this.socketParameters(service);
-      if (!params) throw new Error(`not an xmpp:// service: ${service}`);
-      const socket = await connectViaProxy(proxy, params.host, params.port ?? 5222, { timeoutMs });
-      this._attachSocket(socket);
-      // connectViaProxy hands the socket over paused; xmpp.js listens for 'data' now.
-      socket.resume();
-      this._status('connect');
-    }
-  }
+  class ProxiedTcp extends Base {}
+  // The client constructs `prototype.Socket` without arguments: bind the proxy here.
+  Object.assign(ProxiedTcp.prototype, {
+    Socket: class extends ProxiedSocket {
+      constructor() {
+        super(proxy, timeoutMs);
+      }
+    },
+  });
   return ProxiedTcp;
 }

@@ -28,6 +28,8 @@ export interface Socks5ServerOptions {
   splitWrites?: boolean;
   /** Stay silent after the greeting (tests the client's time limit). */
   silent?: boolean;
+  /** Listen on this loopback port (default: a free one). */
+  port?: number;
 }
 
 export interface Socks5Server {
@@ -148,7 +150,7 @@ export async function startSocks5Server(options: Socks5ServerOptions = {}): Prom
     });
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
   const login = options.auth ? `${encodeURIComponent(options.auth.username)}:${encodeURIComponent(options.auth.password)}@` : '';
   return {
