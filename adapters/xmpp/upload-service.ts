@@ -74,10 +74,14 @@ export function slotFileName(name: string): string {
   return cut || 'file';
 }
 
+/** A content type fit for the slot request and the PUT (which must match, XEP-0363 §4); octet-stream otherwise. */
+export function slotMime(mime: string | undefined): string {
+  return mime && mime.length <= 255 && /^[\w.+-]+\/[\w.+-]+$/.test(mime) ? mime : 'application/octet-stream';
+}
+
 /** The slot request (XEP-0363 §4): file name, size in bytes and content type. */
 export function slotRequest(file: { name: string; size: number; mime: string }): Element {
-  const mime = /^[\w.+-]+\/[\w.+-]+$/.test(file.mime) ? file.mime : 'application/octet-stream';
-  return xml('request', { xmlns: NS_UPLOAD, filename: slotFileName(file.name), size: String(file.size), 'content-type': mime });
+  return xml('request', { xmlns: NS_UPLOAD, filename: slotFileName(file.name), size: String(file.size), 'content-type': slotMime(file.mime) });
 }
 
 /** Header names a slot may ask for (XEP-0363 §5); the client MUST ignore any other. */

@@ -26,6 +26,7 @@ import {
   NS_DISCO_ITEMS,
   readSlot,
   slotFileName,
+  slotMime,
   slotRequest,
   UploadError,
   uploadServiceFromInfo,
@@ -74,7 +75,7 @@ export async function uploadAttachment(s: XmppState, localId: string, a: Outgoin
   const conn = s.conn;
   if (!conn?.online || conn.closed) throw new SendRejected('not connected', { retryable: true });
   const name = slotFileName(a.name || a.path);
-  const mime = a.mime || 'application/octet-stream';
+  const mime = slotMime(a.mime);
   let size: number;
   try {
     const st = await stat(a.path);
@@ -149,7 +150,8 @@ function trustOf(s: XmppState): PutTrust {
       throw new UploadError(`cannot read ca_file ${o.caFile}`, { cause: e });
     }
   }
-  return { ...(ca ? { ca } : {}), ...(o.fingerprint ? { fingerprint: o.fingerprint } : {}), acceptInvalidCerts: o.acceptInvalidCerts };
+  // With a proxy the PUT goes through it too (no local DNS lookup of the upload host).
+  return { ...(ca ? { ca } : {}), ...(o.fingerprint ? { fingerprint: o.fingerprint } : {}), acceptInvalidCerts: o.acceptInvalidCerts, ...(o.proxy ? { proxy: o.proxy } : {}) };
 }
 
 /** The body of a message that carries an upload: the URL alone (what clients show inline), or the text then the URL. */

@@ -102,7 +102,8 @@ test('a caption goes before the URL; a group chat gets the file too', { skip, ti
   await alice.ctx.waitFor((x) => x.type === 'members' && x.conversationRemoteId === room && !!x.replace, 'alice in the room', 15_000);
   await bob.adapter.join(room);
   await bob.ctx.waitFor((x) => x.type === 'members' && x.conversationRemoteId === room && !!x.replace, 'bob in the room', 15_000);
-  const r = await alice.adapter.send({ localId: 'up-3', conversation: { remoteId: room, kind: 'group' }, kind: 'text', body: '', attachment: { path, name: 'notes.txt', size: 11, mime: 'text/plain' } });
+  // A content type with parameters is sent as octet-stream in both the slot request and the PUT (they must match).
+  const r = await alice.adapter.send({ localId: 'up-3', conversation: { remoteId: room, kind: 'group' }, kind: 'text', body: '', attachment: { path, name: 'notes.txt', size: 11, mime: 'text/plain; charset=utf-8' } });
   assert.ok(r.remoteId, 'the room reflected it');
   const g = await bob.ctx.waitFor((x) => x.type === 'message' && x.message.conversation.remoteId === room && (x.message.attachments?.length ?? 0) > 0, 'room file', 30_000);
   assert.equal(g.type === 'message' && (await download(g.message.attachments![0]!.url, readFileSync(server.caFile))).body.toString(), 'some notes\n');
