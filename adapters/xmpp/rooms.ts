@@ -18,6 +18,8 @@ export interface Room {
   leaving?: boolean;
   /** Join again once the pending leave is confirmed (the user left and rejoined quickly). */
   rejoin?: boolean;
+  /** Set while a room we just created waits for its unlock (status 201); the join is reported once that is done. */
+  unlocking?: object;
 }
 
 /**
@@ -73,6 +75,7 @@ export class Rooms {
       r.rejoin = false;
       r.joining = false;
       r.joined = false;
+      r.unlocking = undefined;
       r.occupants.clear();
     }
   }

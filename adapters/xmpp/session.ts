@@ -26,7 +26,7 @@ export function makeSession(s: XmppState): Session {
       ? { omemo: { decryptIncoming: (m, sender) => s.omemo!.decryptIncoming(m, sender, s.conn && !s.conn.closed ? (iq) => s.request(s.conn!, iq) : undefined, (st) => s.write(st)) } }
       : {}),
     send: (stanza) => s.write(stanza),
-    unlockRoom: (room) => void unlockRoom(s, room),
+    unlockRoom: (room, then) => void unlockRoom(s, room).then(then),
     joinRoom: (jid) => {
       const room = s.rooms.get(jid);
       const conn = s.conn;

@@ -88,10 +88,27 @@ export function onRoomPresence(s: Session, p: Element): boolean {
     room.joined = true;
     room.joining = false;
     room.nick = nick;
-    if (codes.has('201')) s.unlockRoom(room.jid);
-    s.emit({ type: 'conversation', conversation: { remoteId: room.jid, kind: 'group', title: from.local || room.jid, joined: true } });
-    s.emit({ type: 'members', conversationRemoteId: room.jid, replace: [...room.occupants.values()] });
-    s.roomJoined(room.jid);
+    const joined = () => {
+      s.emit({ type: 'conversation', conversation: { remoteId: room.jid, kind: 'group', title: from.local || room.jid, joined: true } });
+      s.emit({ type: 'members', conversationRemoteId: room.jid, replace: [...room.occupants.values()] });
+      s.roomJoined(room.jid);
+    };
+    if (!codes.has('201')) {
+      room.unlocking = undefined;
+      joined();
+      return true;
+    }
+    // We created the room and it stays locked, refusing everyone else, until we submit its configuration (XEP-0045
+    // §10.1.2). The join counts as done only once the room is open: whoever acts on "joined" (an invitation, another
+    // account joining, a message to others) would otherwise race the unlock and find the room refused to them.
+    const token = {};
+    room.unlocking = token;
+    s.unlockRoom(room.jid, () => {
+      // Skip when the session ended, the user left, or a later join took over meanwhile.
+      if (room.unlocking !== token || s.rooms.get(room.jid) !== room || !room.joined || room.leaving) return;
+      room.unlocking = undefined;
+      joined();
+    });
     return true;
   }
   // A presence that changes nothing we show (status text, the presence after a nick change) emits nothing.

@@ -31,8 +31,11 @@ export interface Session {
   readonly omemo?: { decryptIncoming(m: Element, sender: string): EncryptionInfo | undefined };
   /** Writes a stanza (fire and forget; failures are logged). */
   send(stanza: Element): void;
-  /** The room asks for its configuration before it opens (XEP-0045 §10.1.2: status 201). */
-  unlockRoom(room: string): void;
+  /**
+   * The room asks for its configuration before it opens (XEP-0045 §10.1.2: status 201): submits the default one and
+   * calls `then` once the room answered (or the attempt failed, which is logged and noticed), never before.
+   */
+  unlockRoom(room: string, then: () => void): void;
   /** Sends our join presence to the room (again). */
   joinRoom(room: string): void;
   /** A room message with the room's archive id was seen (room catch-up starts after the newest). */

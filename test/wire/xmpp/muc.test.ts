@@ -31,6 +31,30 @@ test('join: occupants before our own presence make one full member list; a new r
   ]);
 });
 
+test('a room we created counts as joined only once its unlock is answered; a session that ended meanwhile reports nothing', () => {
+  const f = fixture();
+  const pending: (() => void)[] = [];
+  f.session.unlockRoom = (_room, then) => void pending.push(then);
+  f.session.rooms.add(ROOM, 'alice');
+  f.feed(presence('alice', '<item affiliation="owner" role="moderator"/>', ['110', '201']));
+  assert.equal(pending.length, 1, 'the unlock was asked');
+  assert.deepEqual(f.ctx.events, [], 'nothing reported while the room is locked');
+  assert.deepEqual(f.roomsJoined, []);
+  pending[0]!();
+  assert.deepEqual(f.ctx.ofType('conversation'), [{ type: 'conversation', conversation: { remoteId: ROOM, kind: 'group', title: 'room', joined: true } }]);
+  assert.deepEqual(f.ctx.ofType('members').map((e) => e.replace?.map((p) => p.name)), [['alice']]);
+  assert.deepEqual(f.roomsJoined, [ROOM]);
+
+  const g = fixture();
+  const late: (() => void)[] = [];
+  g.session.unlockRoom = (_room, then) => void late.push(then);
+  g.session.rooms.add(ROOM, 'alice');
+  g.feed(presence('alice', '<item affiliation="owner" role="moderator"/>', ['110', '201']));
+  g.session.rooms.resetAll();
+  late[0]!();
+  assert.deepEqual(g.ctx.events, [], 'the answer after the session ended announces no join');
+});
+
 test('arrivals, role changes, nick changes and departures after the join', () => {
   const f = joined();
   const from = f.ctx.events.length;

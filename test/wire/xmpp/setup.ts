@@ -49,7 +49,10 @@ export function fixture(): Fixture {
     rich: new RichState(),
     emit: (e) => ctx.emit(e),
     send: (el: Element) => void sent.push(el.toString()),
-    unlockRoom: (r) => void unlocked.push(r),
+    unlockRoom: (r, then) => {
+      unlocked.push(r);
+      then();
+    },
     joinRoom: (r) => void rejoined.push(r),
     sawArchiveId: (id) => void archiveIds.push(id),
     sawRoomArchiveId: (room, id) => void roomArchiveIds.push(`${room} ${id}`),
