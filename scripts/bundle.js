@@ -3,13 +3,17 @@
 // start loads a few large files instead of ~900 small modules, and unused library code (Ink imports all of
 // es-toolkit/compat for one function) is left out. The launcher (bin/natter.js) runs the bundle; tests of the
 // launcher (e2e, CLI) therefore exercise exactly what ships.
+// `node scripts/bundle.js [dir]` bundles another tsc output dir (`<dir>/src/cli/main.js` into `<dir>/bundle`), so a
+// private build (`tsc --outDir .build-x`) can be bundled without touching the shared dist/; the default is dist.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 
-rmSync('dist/bundle', { recursive: true, force: true });
+const dir = process.argv[2] ?? 'dist';
+rmSync(join(dir, 'bundle'), { recursive: true, force: true });
 await build({
-  entryPoints: { main: 'dist/src/cli/main.js' },
-  outdir: 'dist/bundle',
+  entryPoints: { main: join(dir, 'src', 'cli', 'main.js') },
+  outdir: join(dir, 'bundle'),
   bundle: true,
   splitting: true,
   format: 'esm',
