@@ -5,13 +5,16 @@
  *
  * TLS trust follows the account's rules: the system roots plus `ca_file`, the certificate checked against the URL's
  * host; with `tls_fingerprint` a certificate matching the pin is accepted too (the upload service is often the XMPP
- * server itself); `tls_danger_accept_invalid_certs` accepts anything. Failures become {@link UploadError}s in plain
+ * server itself); `tls_danger_accept_invalid_certs` accepts anything. With the account's SOCKS5 proxy the PUT goes
+ * through it (the upload host's name resolved by the proxy, src/core/net/proxy-agent.ts). Failures become {@link UploadError}s in plain
  * words, retryable only when the network failed in a way that may pass.
  */
 import { createReadStream } from 'node:fs';
 import { request } from 'node:https';
 import { rootCertificates, type TLSSocket } from 'node:tls';
 import { Transform } from 'node:stream';
+import type { ProxyConfig } from '../../src/core/net/proxy.js';
+import { Socks5HttpsAgent } from '../../src/core/net/proxy-agent.js';
 import { UploadError } from './upload-service.js';
 
 export interface PutTrust {
@@ -20,6 +23,8 @@ export interface PutTrust {
   /** Uppercase colon-separated SHA-256 fingerprint that is trusted regardless of the CA. */
   fingerprint?: string;
   acceptInvalidCerts: boolean;
+  /** The account's SOCKS5 proxy: the upload connects through it, never directly. */
+  proxy?: ProxyConfig;
 }
 
 export interface PutRequest {
@@ -62,7 +67,7 @@ export function putFile(o: PutRequest): Promise<void> {
       ca: o.trust.ca ? [...rootCertificates, o.trust.ca.toString('utf8')] : undefined,
       // A pin is checked by hand below, so the chain need not verify when the pin matches.
       rejectUnauthorized: !(o.trust.acceptInvalidCerts || pinned),
-      agent: false,
+      agent: o.trust.proxy ? new Socks5HttpsAgent(o.trust.proxy, { keepAlive: false }) : false,
       timeout: o.idleTimeoutMs ?? 60_000,
     });
     req.on('socket', (socket) => {
@@ -79,6 +84,8 @@ export function putFile(o: PutRequest): Promise<void> {
     req.on('error', (e: NodeJS.ErrnoException) => {
       const code = e.code;
       if (isTlsError(code)) fail(new UploadError(`the upload server's certificate is not trusted (${e.message})`, { cause: e }));
+      // The proxy's own failures are already plain words (src/core/net/socks5-errors.ts); only a refused login stays.
+      else if (code?.startsWith('PROXY_')) fail(new UploadError(`the upload failed: ${e.message}`, { cause: e, retryable: code !== 'PROXY_AUTH' }));
       else if (code && TRANSIENT.has(code)) fail(new UploadError(`the upload failed: ${networkWords(code)}`, { cause: e, retryable: true }));
       else fail(new UploadError(`the upload failed: ${e.message}`, { cause: e }));
     });
