@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { AdapterEvent } from '../../../src/core/contract.js';
-import { startDnsServer, type DnsServer } from '../../harness/dns-server.js';
+import { startDnsServer } from '../../harness/dns-server.js';
 import { startProsody, type ProsodyServer } from '../../harness/prosody.js';
 import { startSocks5Server, type Socks5Server } from '../../harness/socks5-server.js';
 import { waitFor } from '../../harness/wait-for.js';
