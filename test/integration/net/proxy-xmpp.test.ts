@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import type { AdapterEvent } from '../../../src/core/contract.js';
 import { startDnsServer } from '../../harness/dns-server.js';
 import { startProsody, type ProsodyServer } from '../../harness/prosody.js';
+import { freePort } from '../../harness/server-kit.js';
 import { startSocks5Server, type Socks5Server } from '../../harness/socks5-server.js';
 import { waitFor } from '../../harness/wait-for.js';
 import { client, messages, PASSWORD, skipReason, type Client } from '../xmpp/support.js';
@@ -82,5 +83,20 @@ test('with a proxy and no host, no SRV question is asked locally: the domain goe
   } finally {
     await refusing.stop();
     await dns.stop();
+  }
+});
+
+test('an unreachable proxy: plain words on the status line and retries with backoff, never a direct connection', { skip }, async () => {
+  const port = await freePort();
+  const { c, first } = await attempt({ host: 'xmpp.natter.test', port: server.port, proxy: { protocol: 'socks5', host: '127.0.0.1', port } });
+  try {
+    assert.equal(first.state, 'offline');
+    assert.match(first.detail ?? '', new RegExp(`^the proxy socks5://127\\.0\\.0\\.1:${port} is not reachable: connection refused, retrying in \\d+ s$`));
+    await waitFor(() => c.ctx.ofType('connection').filter((e) => e.state === 'offline').length >= 2, 'a second attempt after the backoff', 30_000);
+    const connecting = c.ctx.ofType('connection').filter((e) => e.state === 'connecting').length;
+    assert.ok(connecting >= 2, `reconnected (${connecting} attempts)`);
+    assert.ok(!c.ctx.events.some((e) => e.type === 'connection' && e.state === 'online'));
+  } finally {
+    await c.adapter.stop();
   }
 });
