@@ -7,6 +7,7 @@
  * are reported (the engine dedups by id).
  */
 import xml, { type Element } from '@xmpp/xml';
+import { proxyLabel } from '../../src/core/net/proxy.js';
 import { catchUp } from './catch-up.js';
 import { createXmppClient, type XmppClient } from './client.js';
 import { dialEndpoints } from './dial.js';
@@ -77,9 +78,13 @@ function clientFor(s: XmppState): XmppClient {
 export function connect(s: XmppState): void {
   const opts = s.opts!;
   s.reconnectTimer = undefined;
+  // Behind a proxy nothing is looked up (srv.ts): the host (or the domain) goes to the proxy.
+  const via = opts.proxy ? ` through the proxy ${proxyLabel(opts.proxy)}` : '';
   s.emitConnection(
     'connecting',
-    opts.hostConfigured ? `connecting to ${opts.host}:${opts.port} (${opts.tls === 'direct' ? 'TLS' : 'STARTTLS'})` : `looking up the XMPP servers of ${opts.jid.domain}`,
+    opts.hostConfigured || opts.proxy
+      ? `connecting to ${opts.host}:${opts.port} (${opts.tls === 'direct' ? 'TLS' : 'STARTTLS'})${via}`
+      : `looking up the XMPP servers of ${opts.jid.domain}`,
   );
   let client: XmppClient;
   try {

@@ -19,7 +19,7 @@ export async function dialEndpoints(s: XmppState, conn: Connection): Promise<voi
   try {
     for (const ep of endpoints) {
       if (s.conn !== conn || conn.closed) throw new Error('the connection attempt was replaced');
-      if (!opts.hostConfigured) s.emitConnection('connecting', `connecting to ${ep.host}:${ep.port} (${ep.direct ? 'TLS' : 'STARTTLS'})`);
+      if (!opts.hostConfigured && !opts.proxy) s.emitConnection('connecting', `connecting to ${ep.host}:${ep.port} (${ep.direct ? 'TLS' : 'STARTTLS'})`);
       try {
         await entity.connect(serviceUri(ep));
         s.log.info('connected', { host: ep.host, port: ep.port, tls: ep.direct ? 'direct' : 'starttls' });

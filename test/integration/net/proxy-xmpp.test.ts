@@ -41,6 +41,8 @@ test('STARTTLS over the proxied socket, by a name only the proxy resolves; a mes
   const bob = await client(server, 'bob');
   try {
     assert.equal(first.state, 'online', first.detail);
+    const connecting = c.ctx.ofType('connection').find((e) => e.state === 'connecting');
+    assert.equal(connecting?.detail, `connecting to xmpp.natter.test:${server.port} (STARTTLS) through the proxy socks5://127.0.0.1:${proxy.port}`);
     assert.deepEqual(proxy.requests.slice(from), [{ addressType: 'domain', host: 'xmpp.natter.test', port: server.port }]);
     // The certificate was checked against the XMPP domain (ca_file from support.ts), over the proxied socket.
     await c.adapter.send({ localId: 'proxied-1', conversation: { remoteId: bob.jid, kind: 'direct' }, kind: 'text', body: 'through the proxy' });
