@@ -230,6 +230,13 @@ export class Engine implements EngineApi {
     this.changes.timeline(m.conversationId);
   }
 
+  /** Upload progress of the own pending messages in a conversation, by local id (for the daemon's attached UIs). */
+  transfersIn(conversationId: string): Record<string, { sent: number; total: number }> {
+    const out: Record<string, { sent: number; total: number }> = {};
+    for (const [id, t] of this.transfers) if (t.conversationId === conversationId) out[id] = { sent: t.sent, total: t.total };
+    return out;
+  }
+
   /** The user became active or idle: every online adapter that cares is told once per change. */
   setActive(active: boolean): void {
     if (this.active === active) return;
