@@ -8,7 +8,7 @@ import { loadConfig, type AccountConfig } from '../config/load.js';
 import { insecureDirs, resolveProfile } from '../config/paths.js';
 import { accountRuntime, logLevel } from '../app/open-session.js';
 import { connectOnce } from './connect-once.js';
-import { probeDns, probeTcp, probeTls, type ProbeResult } from './network-probe.js';
+import { probeDns, probeTcp, probeTls, probeViaProxy, type ProbeResult } from './network-probe.js';
 import { promptHidden } from './prompt-hidden.js';
 
 const mark = (ok: boolean) => (ok ? '✓' : '✗');
@@ -57,7 +57,12 @@ export async function doctorCommand(opts: { config?: string; debug?: boolean; ac
     }
     const host = String(account.settings.host ?? '');
     const port = Number(account.settings.port);
-    if (host && port) {
+    if (host && port && account.proxy) {
+      // Behind a proxy no DNS probe and no direct connection: either would leak what the proxy is there to hide.
+      const reached = await probeViaProxy(account.proxy, host, port);
+      say(reached);
+      if (!reached.ok) continue;
+    } else if (host && port) {
       const dns = await probeDns(host);
       say(dns);
       if (!dns.ok) continue;

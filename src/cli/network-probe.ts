@@ -4,6 +4,9 @@ import { lookup } from 'node:dns/promises';
 import { readFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import { connect as tlsConnect, type PeerCertificate } from 'node:tls';
+import { userMessageOf } from '../core/errors.js';
+import { proxyLabel, type ProxyConfig } from '../core/net/proxy.js';
+import { connectViaProxy } from '../core/net/socks5.js';
 
 export interface ProbeResult {
   ok: boolean;
@@ -38,6 +41,20 @@ export function probeTcp(host: string, port: number, timeoutMs = 5000): Promise<
       }),
     );
   });
+}
+
+/**
+ * Reaches `host`:`port` through the account's SOCKS5 proxy (the name resolved by the proxy: no local DNS question,
+ * which a separate DNS probe would ask).
+ */
+export async function probeViaProxy(proxy: ProxyConfig, host: string, port: number, timeoutMs = 20_000): Promise<ProbeResult> {
+  try {
+    const socket = await connectViaProxy(proxy, host, port, { timeoutMs });
+    socket.destroy();
+    return { ok: true, text: `${host}:${port} reached through the proxy ${proxyLabel(proxy)} (names resolved by the proxy)` };
+  } catch (error) {
+    return { ok: false, text: userMessageOf(error) };
+  }
 }
 
 export function fingerprintOf(cert: PeerCertificate): string {
