@@ -11,10 +11,11 @@ import { dispatchTimeline } from './events/index.js';
 import type { Session } from './events/types.js';
 import type { MatrixState } from './state.js';
 
+const MAX_ROUNDS = 5;
+
 export async function fetchHistory(s: MatrixState, roomId: string, before: string | undefined, limit: number): Promise<HistoryPage> {
   const client = s.client;
   if (!client || !s.session) throw new Error('not connected');
-  const page = await client.createMessagesRequest(roomId, before ?? null, Math.max(1, Math.min(limit, 200)), Direction.Backward);
   const mapper = client.getEventMapper();
   const messages: IncomingMessage[] = [];
   const base = s.session;
@@ -24,11 +25,21 @@ export async function fetchHistory(s: MatrixState, roomId: string, before: strin
       if (e.type === 'message') messages.push(e.message);
     },
   };
-  for (const raw of page.chunk) {
-    if (raw.unsigned?.redacted_because) continue;
-    const ev = mapper({ ...raw, room_id: roomId });
-    if (ev.isEncrypted()) await client.decryptEventIfNeeded(ev);
-    dispatchTimeline(collect, viewOf(ev, await encryptionOf(ev, client.getCrypto()), { historical: true }));
+  // A page of events may hold no message at all (reactions, edits, state): read on, a few pages at most, so that a
+  // page handed back is empty only at the start of the room.
+  let from: string | null = before ?? null;
+  let next: string | undefined;
+  for (let round = 0; round < MAX_ROUNDS && messages.length === 0; round++) {
+    const page = await client.createMessagesRequest(roomId, from, Math.max(1, Math.min(limit, 200)), Direction.Backward);
+    for (const raw of page.chunk) {
+      if (raw.unsigned?.redacted_because) continue;
+      const ev = mapper({ ...raw, room_id: roomId });
+      if (ev.isEncrypted()) await client.decryptEventIfNeeded(ev);
+      dispatchTimeline(collect, viewOf(ev, await encryptionOf(ev, client.getCrypto()), { historical: true }));
+    }
+    next = page.chunk.length > 0 && page.end ? page.end : undefined;
+    if (!next) break;
+    from = next;
   }
-  return { messages, ...(page.chunk.length > 0 && page.end ? { next: page.end } : {}) };
+  return { messages, ...(next ? { next } : {}) };
 }

@@ -146,6 +146,14 @@ test('history pages back through /messages, decrypting, edits applied', { timeou
   assert.equal(encrypted?.encryption?.scheme, 'megolm');
   assert.equal(encrypted?.encryption?.error, undefined);
   assert.ok(!bodies.includes('spam'), 'redacted events are skipped');
+  // Paging: small pages follow each other back in time without overlap.
+  const p1 = await bob.adapter.history(group, undefined, 3);
+  assert.ok(p1.next, 'a cursor for the next page');
+  const p2 = await bob.adapter.history(group, p1.next, 3);
+  const ids1 = new Set(p1.messages.map((m) => m.remoteId));
+  assert.ok(p2.messages.length > 0);
+  assert.ok(p2.messages.every((m) => !ids1.has(m.remoteId)), 'no overlap');
+  assert.ok(Math.max(...p2.messages.map((m) => m.sentAt ?? 0)) <= Math.min(...p1.messages.map((m) => m.sentAt ?? Infinity)), 'older');
 });
 
 test('a file sent into the encrypted room: progress, encrypted upload, attachment that decrypts to the same bytes', { timeout: 120_000 }, async () => {
