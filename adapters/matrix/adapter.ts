@@ -4,6 +4,7 @@
  * timeline.ts and catch-up.ts (live events in order, late decryption, gaps), sending.ts, history.ts and
  * commands.ts. Event handlers live in events/, one file per event kind, over a small Session (session.ts).
  */
+import { SetPresence } from 'matrix-js-sdk/lib/sync.js';
 import type { Adapter, AdapterContext, HistoryPage, OutgoingMessage, SendResult } from '../../src/core/contract.js';
 import { registerSecret } from '../../src/core/logger.js';
 import { matrixCapabilities } from './capabilities.js';
@@ -85,6 +86,18 @@ export class MatrixAdapter implements Adapter {
 
   async setTyping(conversationRemoteId: string, active: boolean): Promise<void> {
     await sendTyping(this.s, conversationRemoteId, active);
+  }
+
+  /**
+   * Idle or back (spec §"Presence"): `unavailable` while idle, `online` again when active, both for the presence
+   * API and for the `set_presence` of the following /sync requests (which would otherwise say `online`).
+   */
+  async setActive(active: boolean): Promise<void> {
+    const client = this.s.client;
+    if (!client) return;
+    const presence = active ? SetPresence.Online : SetPresence.Unavailable;
+    await client.setSyncPresence(presence);
+    await client.setPresence({ presence });
   }
 
   /** Room ids, aliases and user ids are compared as they are (the spec makes them case-sensitive). */

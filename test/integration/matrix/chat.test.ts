@@ -210,6 +210,16 @@ test('a space groups its child rooms: the room names the space as parentId', { t
   await waitConversation(alice, (c) => c.remoteId === group && c.parentId === space, 'the room in its space');
 });
 
+test('idle and back: presence unavailable, then online', { timeout: 60_000 }, async () => {
+  const token = (JSON.parse(bob.ctx.kv.get('auth')!) as { accessToken: string }).accessToken;
+  const presence = async () =>
+    ((await (await fetch(`${server.url}/_matrix/client/v3/presence/${encodeURIComponent(alice.userId)}/status`, { headers: { authorization: `Bearer ${token}` } })).json()) as { presence: string }).presence;
+  await alice.adapter.setActive!(false);
+  assert.equal(await presence(), 'unavailable');
+  await alice.adapter.setActive!(true);
+  assert.equal(await presence(), 'online');
+});
+
 test('an invitation can be declined; leaving a room reports it left', { timeout: 120_000 }, async () => {
   await alice.adapter.command('create', ['Unwanted']);
   const room = (await waitConversation(alice, (c) => c.title === 'Unwanted' && c.joined === true, 'room')).remoteId;
