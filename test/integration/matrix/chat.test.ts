@@ -210,6 +210,23 @@ test('a space groups its child rooms: the room names the space as parentId', { t
   await waitConversation(alice, (c) => c.remoteId === group && c.parentId === space, 'the room in its space');
 });
 
+test('joining a public room by its alias', { timeout: 60_000 }, async () => {
+  const token = (JSON.parse(alice.ctx.kv.get('auth')!) as { accessToken: string }).accessToken;
+  const res = await fetch(`${server.url}/_matrix/client/v3/createRoom`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Lobby', preset: 'public_chat', room_alias_name: 'lobby' }),
+  });
+  const lobby = ((await res.json()) as { room_id: string }).room_id;
+  await bob.adapter.join(`#lobby:${server.serverName}`);
+  const joined = await waitConversation(bob, (c) => c.remoteId === lobby && c.joined === true, 'joined by alias');
+  assert.equal(joined.title, 'Lobby');
+  assert.equal(joined.encrypted, false);
+  await bob.adapter.send({ localId: 'lobby-1', conversation: { remoteId: lobby, kind: 'group' }, kind: 'text', body: 'hello lobby' });
+  const m = await waitMessage(alice, lobby, 'hello lobby');
+  assert.deepEqual(m.encryption, { scheme: 'none' }, 'an unencrypted room says so');
+});
+
 test('idle and back: presence unavailable, then online', { timeout: 60_000 }, async () => {
   const token = (JSON.parse(bob.ctx.kv.get('auth')!) as { accessToken: string }).accessToken;
   const presence = async () =>
