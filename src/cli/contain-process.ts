@@ -5,7 +5,7 @@
 import type { Engine } from '../core/engine/engine.js';
 import type { Logger } from '../core/logger.js';
 
-export function containProcess(log: Logger, engine: Engine): () => void {
+export function containProcess(log: Logger, engine: Pick<Engine, 'setStatus'>): () => void {
   const original = { ...console };
   const to = (level: 'debug' | 'info' | 'warn' | 'error') => (...args: unknown[]) =>
     log[level](`console: ${args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? a.message : JSON.stringify(a))).join(' ')}`);

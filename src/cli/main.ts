@@ -1,29 +1,17 @@
 /**
- * The command line: `natter` opens the TUI; `send`, `search`, `accounts` and `doctor` work without it.
+ * The command line: `natter` opens the TUI (attached to the profile's daemon when one runs); `daemon` runs the
+ * connections headless and `attach` opens a UI on it; `send`, `search`, `accounts` and `doctor` work without a UI.
  * Returns the process exit code; never throws for user errors (they are printed in plain words).
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { NatterError, userMessageOf } from '../core/errors.js';
-
-/** natter's version from its package.json, found upwards from this module (compiled or bundled). */
-function version(): string {
-  for (let dir = new URL('./', import.meta.url); dir.pathname !== '/'; dir = new URL('../', dir)) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'natter' && pkg.version) return pkg.version;
-    } catch {
-      // no package.json here: look one level up
-    }
-  }
-  return 'unknown';
-}
+import { natterVersion } from './natter-version.js';
 
 export async function main(argv: string[]): Promise<number> {
   let code = 0;
   const program = new Command('natter')
     .description('A terminal messenger for IRC, XMPP, Matrix and chat over email')
-    .version(version(), '-V, --version')
+    .version(natterVersion(), '-V, --version')
     .option('-c, --config <file>', 'use this config file instead of the profile\'s config.toml')
     .option('--debug', 'write debug-level logs to the log file')
     .exitOverride()
@@ -62,6 +50,22 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (opts: { json?: boolean }) => {
       const { accountsCommand } = await import('./accounts-command.js');
       code = await accountsCommand({ ...program.opts(), ...opts });
+    });
+  program
+    .command('daemon')
+    .description('run every connection headless (no terminal; logs to the log file); UIs attach with `natter attach`')
+    .option('-d, --detach', 'start in the background and return once it accepts UIs')
+    .option('--stop', 'stop the daemon running for this profile')
+    .action(async (opts: { detach?: boolean; stop?: boolean }) => {
+      const { daemonCommand } = await import('./daemon-command.js');
+      code = await daemonCommand({ ...program.opts(), ...opts });
+    });
+  program
+    .command('attach')
+    .description('open the interface on the daemon running for this profile (plain `natter` does too when one runs)')
+    .action(async () => {
+      const { attachCommand } = await import('./attach-command.js');
+      code = await attachCommand(program.opts());
     });
   program
     .command('doctor')

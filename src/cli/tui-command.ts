@@ -1,4 +1,4 @@
-/** `natter`: the interactive interface. */
+/** `natter`: the interactive interface (on the profile's daemon when one runs, see attach-command.ts). */
 import { openSession } from '../app/open-session.js';
 import { containProcess } from './contain-process.js';
 import { promptHidden } from './prompt-hidden.js';
@@ -8,6 +8,9 @@ export async function runTuiCommand(opts: { config?: string; debug?: boolean }):
     process.stderr.write('natter: the interface needs a terminal. From scripts use `natter send` or `natter search`.\n');
     return 2;
   }
+  // A daemon runs this profile's connections: open the interface on it instead of a second engine.
+  const { daemonRuns, attachCommand } = await import('./attach-command.js');
+  if (await daemonRuns()) return attachCommand(opts);
   const session = await openSession({ configFile: opts.config, debug: opts.debug, prompt: promptHidden });
   // Ask for missing passwords before the interface takes the terminal over.
   for (const rt of session.engine.accountIds().map((id) => session.engine.runtime(id))) {
