@@ -15,7 +15,7 @@ import type { Logger } from '../../../src/core/logger.js';
 import type { EncryptionInfo } from '../../../src/core/model.js';
 import { OmemoDecryptError, OmemoDevice, VERSIONS, type Recipient } from './device.js';
 import { fingerprintOf } from './keys.js';
-import { announceOwnDevice, fetchBundle, fetchDeviceList, publishBundle, type IqRequest } from './pep.js';
+import { announceOwnDevice, fetchBundle, fetchDeviceList, publishBundle, publishDeviceList, type IqRequest } from './pep.js';
 import { NS_LEGACY, NS_OMEMO2 } from './profile.js';
 import type { OmemoVersion } from './wire.js';
 import { NODES, parseDeviceList, versionOfNamespace } from './xml.js';
@@ -311,6 +311,25 @@ export class OmemoPipeline {
       if (ik) return fingerprintOf(v, ik);
     }
     return undefined;
+  }
+
+  /**
+   * Removes own other devices (a lost phone, an old install) from both own device lists, on the user's request
+   * (XEP-0384 v0.8 §5.3.1: only the own client may edit the list). This device is never removed. Their bundles stay
+   * until their owner goes; they get no more copies once the list no longer names them.
+   */
+  async removeOwnDevices(ids: number[], request: IqRequest): Promise<number[]> {
+    const drop = new Set(ids.filter((id) => id !== this.device.deviceId));
+    const removed = new Set<number>();
+    for (const v of VERSIONS) {
+      const current = await fetchDeviceList(request, this.o.own, v);
+      const keep = current.filter((id) => !drop.has(id));
+      if (keep.length === current.length) continue;
+      current.filter((id) => drop.has(id)).forEach((id) => removed.add(id));
+      await publishDeviceList(request, v, keep.includes(this.device.deviceId) ? keep : [...keep, this.device.deviceId]);
+      this.lists.set(`${v} ${this.o.own}`, { at: this.now(), ids: keep });
+    }
+    return [...removed];
   }
 
   /** Own fingerprint as users compare it (hex groups of the Curve25519 identity key). */

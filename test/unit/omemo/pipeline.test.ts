@@ -262,4 +262,24 @@ describe('OmemoPipeline', () => {
     assert.equal(alice.p.verificationUri(), `xmpp:${A}?omemo-sid-${alice.p.device.deviceId}=${hex}`);
     assert.deepEqual([...alice.p.device.identityKey('legacy')].map((b) => b.toString(16).padStart(2, '0')).join(''), hex);
   });
+
+  it('removes own stale devices from both lists on request, never this one', async () => {
+    const pep = pepService();
+    const alice = await account(pep, A);
+    const old = await account(pep, A);
+    const listed = (v: 'legacy' | 'omemo2') => pep.nodes.get(`${A} ${NODES[v].devices}`)!.get('current')!.toString();
+    assert.ok(listed('omemo2').includes(`id="${old.p.device.deviceId}"`));
+    const removed = await alice.p.removeOwnDevices([old.p.device.deviceId, alice.p.device.deviceId], alice.request);
+    assert.deepEqual(removed, [old.p.device.deviceId]);
+    for (const v of ['legacy', 'omemo2'] as const) {
+      assert.ok(!listed(v).includes(`id="${old.p.device.deviceId}"`), v);
+      assert.ok(listed(v).includes(`id="${alice.p.device.deviceId}"`), v);
+    }
+    // Own copies no longer go to the removed device.
+    await account(pep, B);
+    const m = chat(B, 'after removal');
+    await alice.p.encryptOutgoing(m, B, alice.request);
+    assert.ok(m.getChild('encrypted'), 'encrypted for bob');
+    assert.ok(!m.toString().includes(`rid="${old.p.device.deviceId}"`));
+  });
 });
