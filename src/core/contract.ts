@@ -143,6 +143,8 @@ export interface SendResult {
   sentAt?: number;
   /** Usually `sent`; `delivered` when the protocol confirms delivery in the same step. */
   state: DeliveryState;
+  /** How the message was protected end to end (OMEMO version, Megolm, OpenPGP); absent means not encrypted. */
+  encryption?: EncryptionInfo;
 }
 
 export interface HistoryPage {
