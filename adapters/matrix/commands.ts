@@ -14,6 +14,7 @@ import { Preset } from 'matrix-js-sdk';
 import { CommandError } from '../../src/core/errors.js';
 import { connect, saveSession } from './connection.js';
 import { login, resolveHomeserver, ssoUrl } from './credentials.js';
+import { fetchFor } from './http-transport.js';
 import { ensureCrossSigning } from './cross-signing.js';
 import { runBackupCommand } from './key-backup.js';
 import type { MatrixState } from './state.js';
@@ -49,7 +50,8 @@ export async function runCommand(s: MatrixState, name: string, args: string[], r
       const token = args[0];
       if (!token) throw new CommandError('usage: /login-token <token> (from the single sign-on page)');
       s.homeserver ??= await resolveHomeserver(s.opts!, s.log);
-      await saveSession(s, await login(s.homeserver, s.opts!, { token }, s.log));
+      s.fetch ??= fetchFor(s.opts!);
+      await saveSession(s, await login(s.homeserver, s.opts!, { token }, s.log, s.fetch));
       if (!s.client) connect(s);
       return;
     }

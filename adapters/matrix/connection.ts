@@ -32,6 +32,7 @@ import { attachTimeline } from './timeline.js';
 import { attachVerification } from './verification.js';
 import { ensureCrossSigning } from './cross-signing.js';
 import { cryptoCallbacks } from './key-backup.js';
+import { fetchFor } from './http-transport.js';
 
 /** Reports a room as a conversation when what we would say about it changed. */
 export function emitRoom(s: MatrixState, client: MatrixClient, room: Room, direct = directRoomIds(client)): void {
@@ -70,10 +71,11 @@ function forgetDevice(s: MatrixState): void {
 /** Gets a working session: the stored one if the server still knows it, else a password login. */
 async function ensureSession(s: MatrixState): Promise<boolean> {
   const opts = s.opts!;
+  s.fetch = fetchFor(opts);
   s.homeserver ??= await resolveHomeserver(opts, s.log);
   const stored = s.auth ?? loadSession(s.ctx!.kv);
   if (stored && stored.userId === opts.userId && stored.homeserver === s.homeserver) {
-    if (await checkSession(stored, s.log)) {
+    if (await checkSession(stored, s.log, s.fetch)) {
       s.auth = stored;
       return true;
     }
@@ -88,7 +90,7 @@ async function ensureSession(s: MatrixState): Promise<boolean> {
     );
     return false;
   }
-  await saveSession(s, await login(s.homeserver, opts, { password: s.password }, s.log));
+  await saveSession(s, await login(s.homeserver, opts, { password: s.password }, s.log, s.fetch));
   return true;
 }
 
@@ -138,6 +140,7 @@ async function startClient(s: MatrixState): Promise<void> {
     timelineSupport: false,
     logger: sdkLogger(s.log),
     cryptoCallbacks: cryptoCallbacks(s),
+    fetchFn: s.fetch,
   });
   s.client = client;
   s.session = makeSession(s);

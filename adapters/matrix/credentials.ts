@@ -60,8 +60,9 @@ export async function login(
   opts: MatrixOptions,
   how: { password: string } | { token: string },
   log: Logger,
+  fetchFn?: typeof fetch,
 ): Promise<StoredSession> {
-  const client = createClient({ baseUrl: homeserver, logger: sdkLogger(log) });
+  const client = createClient({ baseUrl: homeserver, logger: sdkLogger(log), ...(fetchFn ? { fetchFn } : {}) });
   const request: LoginRequest =
     'password' in how
       ? {
@@ -99,8 +100,9 @@ export async function login(
  * Checks a stored session with `GET /account/whoami`. Returns false when the server no longer knows the token
  * (M_UNKNOWN_TOKEN); throws on other errors (network: retry later).
  */
-export async function checkSession(session: StoredSession, log: Logger): Promise<boolean> {
+export async function checkSession(session: StoredSession, log: Logger, fetchFn?: typeof fetch): Promise<boolean> {
   const client = createClient({
+    ...(fetchFn ? { fetchFn } : {}),
     baseUrl: session.homeserver,
     accessToken: session.accessToken,
     userId: session.userId,

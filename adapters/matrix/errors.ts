@@ -4,6 +4,7 @@
  */
 import { ConnectionError, MatrixError } from 'matrix-js-sdk';
 import { NatterError } from '../../src/core/errors.js';
+import { certificateProblem } from './http-transport.js';
 
 /** A login that cannot succeed by retrying (wrong password, deactivated account): stop and tell the user. */
 export class MatrixLoginError extends NatterError {
@@ -37,6 +38,8 @@ export function describeError(e: unknown): Described {
         return { reason: `server error ${e.errcode ?? e.httpStatus ?? ''}${server}`.trim(), transient: (e.httpStatus ?? 0) >= 500 };
     }
   }
+  const cert = certificateProblem(e);
+  if (cert) return { reason: cert, transient: false };
   if (e instanceof ConnectionError) return { reason: `cannot reach the homeserver (${e.message})`, transient: true };
   if (e instanceof NatterError) return { reason: e.userMessage, transient: false };
   if (e instanceof Error) return { reason: e.message, transient: true };

@@ -16,6 +16,11 @@ export interface MatrixOptions {
   timelineLimit: number;
   /** Long-poll timeout of /sync in ms. */
   pollTimeoutMs: number;
+  /** PEM file of CA certificates to trust for the homeserver (http-transport.ts). */
+  caFile?: string;
+  /** Uppercase colon-separated SHA-256 fingerprint the homeserver certificate must have. */
+  fingerprint?: string;
+  acceptInvalidCerts: boolean;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
@@ -33,5 +38,8 @@ export function readOptions(config: Readonly<Record<string, unknown>>): MatrixOp
     deviceName: str(config.device_name) ?? 'natter',
     timelineLimit: num(config.timeline_limit, 20),
     pollTimeoutMs: num(config.poll_timeout_ms, 30_000),
+    caFile: str(config.ca_file),
+    fingerprint: str(config.tls_fingerprint)?.toUpperCase(),
+    acceptInvalidCerts: config.tls_danger_accept_invalid_certs === true,
   };
 }

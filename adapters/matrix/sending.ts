@@ -52,6 +52,7 @@ export async function sendMessage(s: MatrixState, m: OutgoingMessage): Promise<S
     try {
       uploaded = await uploadFile(s.auth!.homeserver, s.auth!.accessToken, a, room.hasEncryptionStateEvent(), (sent, total) =>
         s.emit({ type: 'transfer', localId: m.localId, sent, total }),
+        s.fetch,
       );
     } catch (e) {
       throw new SendRejected(`the file could not be uploaded: ${e instanceof Error ? e.message : String(e)}`, { cause: e, retryable: false });

@@ -24,6 +24,8 @@ export class MatrixState {
   log: Logger = silentLogger;
   password?: string;
   homeserver?: string;
+  /** The fetch with the account's TLS trust rules (http-transport.ts). */
+  fetch?: typeof fetch;
   auth?: StoredSession;
   client?: MatrixClient;
   syncStore?: KvSyncStore;

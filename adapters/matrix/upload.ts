@@ -41,6 +41,7 @@ export async function uploadFile(
   file: OutgoingAttachment,
   encrypt: boolean,
   progress: Progress,
+  fetchFn: typeof fetch = fetch,
 ): Promise<Uploaded> {
   const total = file.size;
   let sent = 0;
@@ -71,7 +72,7 @@ export async function uploadFile(
     }
   }
   const url = `${homeserver}/_matrix/media/v3/upload?filename=${encodeURIComponent(file.name)}`;
-  const res = await fetch(url, {
+  const res = await fetchFn(url, {
     method: 'POST',
     headers: {
       authorization: `Bearer ${accessToken}`,
