@@ -293,22 +293,37 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled }: 
   routeRef.current = route;
   const handledRef = useRef(onInputHandled);
   handledRef.current = onInputHandled;
-  const press = useCallback((p: KeyPress): void => {
-    routeRef.current(p);
-    handledRef.current?.();
+  // Presses are routed one at a time, each after React has rendered the state the one before it left: Ink hands us
+  // the keys of one read (typed ahead while natter was busy, or sent together by tmux) synchronously, and routing
+  // them at once would decide every one of them on the first one's state (Up Up r would select the newest message
+  // twice and type an "r"). Each routed press bumps `routed`, so a render surely follows (carrying whatever the
+  // press changed); the layout effect of that render routes the next queued press. A lone press never waits.
+  const pending = useRef<KeyPress[]>([]);
+  const [routed, setRouted] = useState(0);
+  const routeHead = useCallback((): void => {
+    const p = pending.current[0];
+    if (!p) return;
+    try {
+      routeRef.current(p);
+      handledRef.current?.();
+    } finally {
+      setRouted((n) => n + 1);
+    }
   }, []);
+  const press = useCallback(
+    (p: KeyPress): void => {
+      pending.current.push(p);
+      if (pending.current.length === 1) routeHead();
+    },
+    [routeHead],
+  );
+  useLayoutEffect(() => {
+    if (routed === 0) return;
+    pending.current.shift();
+    routeHead();
+  }, [routed, routeHead]);
   useInput((input, key) => {
-    const [first, ...rest] = fromInkAll(input, key);
-    if (first) press(first);
-    // Further presses from the same read run after React has rendered the previous one's state.
-    const next = (i: number): void => {
-      if (i >= rest.length) return;
-      setImmediate(() => {
-        press(rest[i]!);
-        next(i + 1);
-      });
-    };
-    next(0);
+    for (const p of fromInkAll(input, key)) press(p);
   });
   // Bracketed paste (Ink turns the mode on while this is active): a pasted text is inserted whole, its line breaks
   // included, and never sends a message by itself.
