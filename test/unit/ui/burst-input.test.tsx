@@ -1,4 +1,3 @@
-/* eslint-disable no-control-regex -- frames carry the ANSI sequences Ink writes */
 // Keys that reach natter in one read (typed ahead while it was busy, or sent together by a terminal multiplexer) act
 // exactly as if they had come one by one: each press sees the state the press before it left.
 import './force-color.js';
