@@ -30,6 +30,7 @@ import type { MatrixState } from './state.js';
 import { KvSyncStore, KV_SYNC } from './sync-store.js';
 import { attachTimeline } from './timeline.js';
 import { attachVerification } from './verification.js';
+import { attachDeviceWatch } from './device-watch.js';
 import { ensureCrossSigning } from './cross-signing.js';
 import { cryptoCallbacks } from './key-backup.js';
 import { fetchFor } from './http-transport.js';
@@ -155,6 +156,7 @@ async function startClient(s: MatrixState): Promise<void> {
   attachTimeline(s, client);
   attachRooms(s, client);
   attachVerification(s, client);
+  attachDeviceWatch(s, client);
   const filter = new Filter(auth.userId);
   // Spec §"Filtering" and §"Lazy-loading room members": a small timeline per room and only the members that
   // sent the events we get keep the initial sync small on big accounts.

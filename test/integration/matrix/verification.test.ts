@@ -84,6 +84,36 @@ test('SAS emoji verification between two users: same emoji on both sides, confir
   assert.match(devices.text, new RegExp(`${deviceOf(bob)}[^;]*: verified`));
 });
 
+test('a verified user who adds an unverified device is warned about', { timeout: 120_000 }, async () => {
+  const from = alice.ctx.events.length;
+  const bob2 = await client(server, bob.userId, { kv: memoryKv() });
+  running.push(bob2);
+  const warning = await notice(alice, /whom you verified, has a new device/, 'the warning', from);
+  assert.ok(warning.text.includes(deviceOf(bob2)));
+  assert.equal(warning.level, 'warn');
+});
+
+test('two devices of one account verify each other with SAS', { timeout: 180_000 }, async () => {
+  const other = await client(server, alice.userId, { kv: memoryKv() });
+  running.push(other);
+  const fromA = alice.ctx.events.length;
+  const fromO = other.ctx.events.length;
+  await other.adapter.command('verify', [alice.userId]);
+  await notice(alice, /asks to verify this device/, 'own request', fromA);
+  await alice.adapter.command('verify-accept', []);
+  const shownA = await notice(alice, /compare/, 'emoji', fromA);
+  const shownO = await notice(other, /compare/, 'emoji', fromO);
+  assert.equal(/compare (.*) —/.exec(shownA.text)![1], /compare (.*) —/.exec(shownO.text)![1]);
+  await alice.adapter.command('verify-confirm', []);
+  await other.adapter.command('verify-confirm', []);
+  await notice(alice, /^verified /, 'done on the first device', fromA);
+  await notice(other, /^verified /, 'done on the new device', fromO);
+  const listed = alice.ctx.events.length;
+  await alice.adapter.command('devices', [alice.userId]);
+  const devices = await notice(alice, /^devices of /, 'device list', listed);
+  assert.match(devices.text, new RegExp(`${deviceOf(other)}[^;]*: verified`));
+});
+
 test('a mismatch cancels the verification on both sides', { timeout: 180_000 }, async () => {
   const second = await client(server, alice.userId, { kv: memoryKv() });
   running.push(second);
