@@ -128,6 +128,13 @@ export const xmppShape = {
   port: port().optional(),
   resource: text('a single line of text', /^[^\r\n\0]{1,200}$/).default('natter'),
   tls: z.enum(XMPP_TLS, must('one of starttls, direct')).default('starttls'),
+  /**
+   * OMEMO end-to-end encryption (XEP-0384, legacy and OMEMO 2): on by default for contacts that publish devices;
+   * `/omemo off` turns it off per conversation.
+   */
+  omemo: bool(true),
+  /** Where `/download` writes decrypted files (XEP-0454 `aesgcm://` links); default: a private temp directory. */
+  download_dir: z.string(must('the path of a directory')).min(1, must('a non-empty path')).optional(),
 };
 
 export const matrixShape = {

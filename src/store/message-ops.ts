@@ -154,6 +154,7 @@ export function updateMessage(ctx: StoreContext, id: string, patch: MessagePatch
     delivery: patch.delivery ?? null,
     set_failure: patch.failure !== undefined ? 1 : 0,
     failure: patch.failure ?? null,
+    encryption: patch.encryption ? encryptionToJson(patch.encryption) : null,
   };
   let row: MessageRow | undefined;
   try {

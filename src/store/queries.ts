@@ -94,7 +94,8 @@ export const sql = {
       retraction = COALESCE(:retraction, retraction),
       attachments = CASE WHEN :set_attachments THEN :attachments ELSE attachments END,
       delivery = COALESCE(:delivery, delivery),
-      failure = CASE WHEN :set_failure THEN :failure ELSE failure END
+      failure = CASE WHEN :set_failure THEN :failure ELSE failure END,
+      encryption = COALESCE(:encryption, encryption)
     WHERE id = :id RETURNING *`,
 
   addReaction: `INSERT INTO reactions (message_id, key, sender_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,

@@ -82,6 +82,8 @@ export interface MessagePatch {
   attachments?: Attachment[] | null;
   delivery?: DeliveryState;
   failure?: string | null;
+  /** How an own message was protected once it was sent (SendResult.encryption); absent leaves it unchanged. */
+  encryption?: EncryptionInfo;
 }
 
 export interface SearchOptions {

@@ -37,6 +37,21 @@ export const OMEMO_NOTIFY_FEATURES = [`${NODES.legacy.devices}+notify`, `${NODES
 export interface KnownDevice {
   fingerprint: string;
   trust: 'blind' | 'verified' | 'distrusted';
+  /** A different identity key seen for this device id, waiting for the user to accept it by its fingerprint. */
+  pending?: string;
+}
+
+/** A device of a contact appeared (`added`) or came with a different identity key (`changed`). */
+export interface DeviceChange {
+  /** The conversation it was seen in: the contact's JID, or the room's for a group message. */
+  conversation: string;
+  group: boolean;
+  jid: string;
+  deviceId: number;
+  fingerprint: string;
+  kind: 'added' | 'changed';
+  /** First device ever seen of this contact (the contact started using OMEMO, or natter just met them). */
+  first: boolean;
 }
 
 /** Thrown by {@link OmemoPipeline.encryptOutgoing} when encryption is due but impossible: nothing is sent. */
@@ -50,6 +65,8 @@ export interface OmemoPipelineOptions {
   now?: () => number;
   /** A user-visible notice (a contact's new device, a changed identity key): the adapter emits it. */
   notice?: (level: 'info' | 'warn', text: string) => void;
+  /** A contact's new device or changed key, for an unmistakable line in the conversation it was seen in. */
+  deviceChange?: (change: DeviceChange) => void;
 }
 
 export class OmemoPipeline {
@@ -110,7 +127,7 @@ export class OmemoPipeline {
   }
 
   /** Recipients per version: OMEMO 2 for devices that publish it, legacy for the rest. */
-  private async recipients(request: IqRequest, jid: string): Promise<Record<OmemoVersion, Recipient[]>> {
+  private async recipients(request: IqRequest, jid: string, where: { conversation: string; group: boolean }): Promise<Record<OmemoVersion, Recipient[]>> {
     const two = await this.deviceIds(request, jid, 'omemo2').catch((): number[] => []);
     const legacy = (await this.deviceIds(request, jid, 'legacy').catch((): number[] => [])).filter((id) => !two.includes(id));
     const out: Record<OmemoVersion, Recipient[]> = { omemo2: [], legacy: [] };
@@ -120,7 +137,7 @@ export class OmemoPipeline {
         const ik = this.device.sessionIdentity(version, jid, deviceId);
         if (ik) {
           // Distrusted devices, and devices whose key changed, get nothing.
-          if (this.remember(jid, deviceId, fingerprintOf(version, ik)) !== 'untrusted') out[version].push({ jid, deviceId });
+          if (this.remember(jid, deviceId, fingerprintOf(version, ik), where) !== 'untrusted') out[version].push({ jid, deviceId });
         }
         else {
           const bundle = await fetchBundle(request, jid, version, deviceId).catch((e: unknown) => {
@@ -128,7 +145,7 @@ export class OmemoPipeline {
             return undefined;
           });
           // A device seen for the first time is announced; one whose identity key changed gets nothing.
-          if (bundle && this.remember(jid, deviceId, fingerprintOf(version, bundle.identityKey)) !== 'untrusted') out[version].push({ jid, deviceId, bundle });
+          if (bundle && this.remember(jid, deviceId, fingerprintOf(version, bundle.identityKey), where) !== 'untrusted') out[version].push({ jid, deviceId, bundle });
         }
       }
     }
@@ -143,7 +160,7 @@ export class OmemoPipeline {
    */
   async encryptOutgoing(stanza: Element, to: string, request: IqRequest): Promise<EncryptionInfo | undefined> {
     const peer = to.split('/')[0]!.toLowerCase();
-    return this.encryptFor(stanza, peer, [peer], request);
+    return this.encryptFor(stanza, peer, [peer], request, false);
   }
 
   /**
@@ -153,26 +170,27 @@ export class OmemoPipeline {
    */
   async encryptGroupOutgoing(stanza: Element, room: string, members: string[], request: IqRequest): Promise<EncryptionInfo | undefined> {
     const others = [...new Set(members.map((m) => m.split('/')[0]!.toLowerCase()))].filter((m) => m !== this.o.own);
-    return this.encryptFor(stanza, room.toLowerCase(), others, request);
+    return this.encryptFor(stanza, room.toLowerCase(), others, request, true);
   }
 
-  private async encryptFor(stanza: Element, to: string, peers: string[], request: IqRequest): Promise<EncryptionInfo | undefined> {
+  private async encryptFor(stanza: Element, to: string, peers: string[], request: IqRequest, group: boolean): Promise<EncryptionInfo | undefined> {
     const bodyEl = stanza.getChild('body');
     if (!bodyEl || peers.length === 0) return undefined;
+    const where = { conversation: to, group };
     const theirs: Record<OmemoVersion, Recipient[]> = { omemo2: [], legacy: [] };
     for (const peer of peers) {
-      const r = await this.recipients(request, peer);
+      const r = await this.recipients(request, peer, where);
       theirs.omemo2.push(...r.omemo2);
       theirs.legacy.push(...r.legacy);
     }
     if (theirs.omemo2.length + theirs.legacy.length === 0) {
-      // No bundle reachable: does anyone publish device ids at all? Then refuse rather than leak.
-      const listed = peers.some((peer) => (this.lists.get(`omemo2 ${peer}`)?.ids.length ?? 0) + (this.lists.get(`legacy ${peer}`)?.ids.length ?? 0) > 0);
-      if (listed) throw new OmemoEncryptError(`${to} uses OMEMO but no device could be reached; the message was not sent`);
+      // No device to encrypt for: does anyone publish device ids at all? Then refuse rather than leak.
+      const listed = peers.filter((peer) => this.listedIds(peer).length > 0);
+      if (listed.length) throw new OmemoEncryptError(this.whyNoDevice(to, listed));
       return undefined;
     }
     const peer = to;
-    const mine = peers.includes(this.o.own) ? { omemo2: [], legacy: [] } : await this.recipients(request, this.o.own);
+    const mine = peers.includes(this.o.own) ? { omemo2: [], legacy: [] } : await this.recipients(request, this.o.own, where);
     const body = bodyEl.text();
     const elements: Element[] = [];
     const failures: string[] = [];
@@ -193,6 +211,40 @@ export class OmemoPipeline {
     stanza.append(xml('encryption', { xmlns: NS_EME, namespace: used === 'legacy' ? NS_LEGACY : NS_OMEMO2, name: 'OMEMO' }));
     if (!stanza.getChild('store', NS_HINTS)) stanza.append(xml('store', { xmlns: NS_HINTS }));
     return { scheme: SCHEME[used], senderDevice: String(this.device.deviceId), trust: 'unverified' };
+  }
+
+  /** Device ids the cached device lists of `jid` name (both versions), without asking the server. */
+  private listedIds(jid: string): number[] {
+    return [...new Set([...(this.lists.get(`omemo2 ${jid}`)?.ids ?? []), ...(this.lists.get(`legacy ${jid}`)?.ids ?? [])])];
+  }
+
+  /** Plain words for a message that was not sent because no device of `peers` could be encrypted for. */
+  private whyNoDevice(to: string, peers: string[]): string {
+    const parts = peers.map((peer) => {
+      const states = this.listedIds(peer).map((id) => {
+        const k = this.known(peer, id);
+        if (!k) return `${id} unreachable (no bundle)`;
+        if (k.pending) return `${id} changed its key`;
+        return k.trust === 'distrusted' ? `${id} distrusted` : `${id} unreachable`;
+      });
+      return `${peer}: ${states.join(', ')}`;
+    });
+    const trustable = parts.some((p) => /distrusted|changed/.test(p));
+    const what = trustable
+      ? 'compare fingerprints with /omemo, then /omemo trust <device-id or fingerprint>'
+      : 'try again later (the devices may publish their keys again)';
+    return `not sent: none of the OMEMO devices of ${to} can receive it (${parts.join('; ')}); ${what}, or /omemo off to send this conversation unencrypted`;
+  }
+
+  /**
+   * The device ids `jid` publishes (both versions, fresh from the server unless cached within a few minutes): empty
+   * when the contact does not use OMEMO.
+   */
+  async publishedDevices(jid: string, request: IqRequest): Promise<number[]> {
+    const bare = jid.split('/')[0]!.toLowerCase();
+    const ids = new Set<number>();
+    for (const v of VERSIONS) for (const id of await this.deviceIds(request, bare, v).catch((): number[] => [])) ids.add(id);
+    return [...ids];
   }
 
   /**
@@ -226,7 +278,9 @@ export class OmemoPipeline {
           const hb = this.device.encryptEmpty(r.version, [{ jid: from, deviceId: r.senderDevice }]);
           if (hb.encryptedFor.length) send(xml('message', { type: 'chat', to: from }, hb.element, xml('store', { xmlns: NS_HINTS })));
         }
-        const trust = this.remember(from, r.senderDevice, r.fingerprint);
+        const group = m.attrs.type === 'groupchat';
+        const conversation = group ? (m.attrs.from ?? '').split('/')[0]!.toLowerCase() : from === this.o.own ? (m.attrs.to ?? from).split('/')[0]!.toLowerCase() : from;
+        const trust = this.remember(from, r.senderDevice, r.fingerprint, { conversation, group });
         this.setBody(m, r.body);
         return { scheme: SCHEME[r.version], senderDevice: String(r.senderDevice), trust };
       } catch (e) {
@@ -247,16 +301,23 @@ export class OmemoPipeline {
    * identity key changed is `untrusted` with a warning (an attack, or a reinstall that kept the device id) until the
    * user accepts the new key with {@link setTrust}.
    */
-  private remember(jid: string, deviceId: number, fingerprint: string): EncryptionInfo['trust'] {
+  private remember(jid: string, deviceId: number, fingerprint: string, where: { conversation: string; group: boolean }): EncryptionInfo['trust'] {
     const known = this.known(jid, deviceId);
     if (known?.fingerprint === fingerprint) return known.trust === 'verified' ? 'verified' : known.trust === 'distrusted' ? 'untrusted' : 'unverified';
     if (known === undefined) {
+      const first = this.devices(jid).length === 0;
       this.writeKnown(jid, deviceId, { fingerprint, trust: 'blind' });
-      if (jid !== this.o.own) this.o.notice?.('info', `${jid} uses a new OMEMO device ${deviceId}, fingerprint ${fingerprint}`);
-      else this.o.notice?.('info', `a new device of this account: ${deviceId}, fingerprint ${fingerprint}`);
+      if (jid !== this.o.own) {
+        this.o.notice?.('info', `${jid} uses a new OMEMO device ${deviceId}, fingerprint ${fingerprint}`);
+        this.o.deviceChange?.({ ...where, jid, deviceId, fingerprint, kind: 'added', first });
+      } else this.o.notice?.('info', `a new device of this account: ${deviceId}, fingerprint ${fingerprint}`);
       return 'unverified';
     }
-    this.o.notice?.('warn', `the OMEMO identity key of ${jid}'s device ${deviceId} changed: was ${known.fingerprint}, now ${fingerprint}. Verify it before trusting what it sends.`);
+    if (known.pending !== fingerprint) {
+      this.writeKnown(jid, deviceId, { ...known, pending: fingerprint });
+      this.o.notice?.('warn', `the OMEMO identity key of ${jid}'s device ${deviceId} changed: was ${known.fingerprint}, now ${fingerprint}. Verify it before trusting what it sends.`);
+      if (jid !== this.o.own) this.o.deviceChange?.({ ...where, jid, deviceId, fingerprint, kind: 'changed', first: false });
+    }
     return 'untrusted';
   }
 
@@ -265,7 +326,7 @@ export class OmemoPipeline {
     if (raw === undefined) return undefined;
     try {
       const j = JSON.parse(raw) as KnownDevice;
-      if (typeof j.fingerprint === 'string' && ['blind', 'verified', 'distrusted'].includes(j.trust)) return j;
+      if (typeof j.fingerprint === 'string' && ['blind', 'verified', 'distrusted'].includes(j.trust)) return { fingerprint: j.fingerprint, trust: j.trust, ...(typeof j.pending === 'string' ? { pending: j.pending } : {}) };
     } catch {
       // Unreadable: treated as unknown (a notice follows).
     }
@@ -283,7 +344,7 @@ export class OmemoPipeline {
   }
 
   /** The devices seen for `jid` (contact or own account) with their fingerprints and trust, for `/omemo` views. */
-  devices(jid: string): Array<{ deviceId: number; fingerprint: string; trust: KnownDevice['trust'] }> {
+  devices(jid: string): Array<{ deviceId: number } & KnownDevice> {
     const bare = jid.toLowerCase();
     const ids = JSON.parse(this.o.kv.get(`omemo:known-devices:${bare}`) ?? '[]') as number[];
     return ids.flatMap((deviceId) => {
@@ -299,7 +360,18 @@ export class OmemoPipeline {
   setTrust(jid: string, deviceId: number, fingerprint: string, trust: KnownDevice['trust']): boolean {
     const bare = jid.toLowerCase();
     const clean = (f: string) => f.replace(/[^0-9a-f]/gi, '').toLowerCase();
-    const current = this.currentFingerprint(bare, deviceId) ?? this.known(bare, deviceId)?.fingerprint;
+    const known = this.known(bare, deviceId);
+    // A changed key (seen in a bundle or a message, `pending`) is accepted only by naming its fingerprint.
+    if (known?.pending && clean(known.pending) === clean(fingerprint)) {
+      // Sessions built on the old key must not be used for the new one: the next message builds one from the bundle.
+      for (const v of VERSIONS) {
+        const ik = this.device.sessionIdentity(v, bare, deviceId);
+        if (ik && clean(fingerprintOf(v, ik)) !== clean(known.pending)) this.device.dropSession(v, bare, deviceId);
+      }
+      this.writeKnown(bare, deviceId, { fingerprint: known.pending, trust });
+      return true;
+    }
+    const current = this.currentFingerprint(bare, deviceId) ?? known?.fingerprint;
     if (!current || clean(current) !== clean(fingerprint)) return false;
     this.writeKnown(bare, deviceId, { fingerprint: current, trust });
     return true;

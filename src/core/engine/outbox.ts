@@ -131,6 +131,8 @@ export class Outbox {
           sentAt: result.sentAt,
           dedupKey: result.sentAt !== undefined ? dedupKey(self, result.sentAt, m.body) : undefined,
           failure: null,
+          // Every own message shows how it was protected (OMEMO version, Megolm, OpenPGP), as received ones do.
+          ...(result.encryption ? { encryption: result.encryption } : {}),
         });
         done();
       });

@@ -51,12 +51,12 @@ describe('loadConfig: valid configs with defaults applied', () => {
     {
       name: 'xmpp',
       toml: '[[accounts]]\nname = "j"\nprotocol = "xmpp"\njid = "alice@example.org"\n',
-      expect: { jid: 'alice@example.org', resource: 'natter', tls: 'starttls' },
+      expect: { jid: 'alice@example.org', resource: 'natter', tls: 'starttls', omemo: true },
     },
     {
       name: 'xmpp with host and direct TLS',
-      toml: '[[accounts]]\nname = "j"\nprotocol = "xmpp"\njid = "a@b"\nhost = "::1"\nport = 5223\ntls = "direct"\nresource = "x y"\n',
-      expect: { jid: 'a@b', host: '::1', port: 5223, resource: 'x y', tls: 'direct' },
+      toml: '[[accounts]]\nname = "j"\nprotocol = "xmpp"\njid = "a@b"\nhost = "::1"\nport = 5223\ntls = "direct"\nresource = "x y"\nomemo = false\n',
+      expect: { jid: 'a@b', host: '::1', port: 5223, resource: 'x y', tls: 'direct', omemo: false },
     },
     {
       name: 'matrix',
