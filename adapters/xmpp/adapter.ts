@@ -21,6 +21,7 @@ import { joinRoomOrContact, leaveRoomAndBookmark } from './membership-extras.js'
 import { sendMessage, sendTyping } from './sending.js';
 import { makeSession } from './session.js';
 import { OMEMO_NOTIFY_FEATURES, OmemoPipeline } from './omemo/pipeline.js';
+import { deviceChangeLine } from './omemo-glue.js';
 import { FEATURES } from './disco.js';
 import { XmppState } from './state.js';
 
@@ -42,7 +43,15 @@ export class XmppAdapter implements Adapter {
     s.password = (await ctx.secret('password')) ?? '';
     registerSecret(s.password);
     if (ctx.config.omemo === true) {
-      s.omemo = new OmemoPipeline({ kv: ctx.kv, own: s.opts.bare, log: s.log.child('omemo'), now: () => ctx.now(), notice: (level, text) => s.emit({ type: 'notice', level, text }) });
+      s.omemo = new OmemoPipeline({
+        kv: ctx.kv,
+        own: s.opts.bare,
+        log: s.log.child('omemo'),
+        now: () => ctx.now(),
+        notice: (level, text) => s.emit({ type: 'notice', level, text }),
+        // A contact's new device or changed key: a line in that conversation, not only the status line.
+        deviceChange: (change) => deviceChangeLine(s, change),
+      });
       // Contacts' device-list changes arrive as PEP notifications (XEP-0163 §6) once our caps ask for them.
       for (const f of OMEMO_NOTIFY_FEATURES) FEATURES.add(f);
     }

@@ -8,6 +8,8 @@ import { groupCommand } from './group-commands.js';
 import { bareJid } from './jid.js';
 import { ROSTER_COMMANDS, rosterCommand } from './roster-commands.js';
 import { CALL_COMMANDS, runCallCommand } from './calls.js';
+import { OMEMO_COMMANDS, runOmemoCommand } from './omemo/commands.js';
+import { omemoCommandHost } from './omemo-glue.js';
 import type { XmppState } from './state.js';
 import { xmlSafe } from './xml-text.js';
 
@@ -43,6 +45,12 @@ export async function runCommand(s: XmppState, name: string, args: string[], con
       if (e instanceof CommandError) throw e;
       throw new CommandError(`/${lower} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
+    return;
+  }
+  // `/omemo …` and `/download` (omemo/commands.ts): trust, verification, per-conversation choice, encrypted files.
+  if ((OMEMO_COMMANDS as readonly string[]).includes(lower)) {
+    if (!s.omemo) throw new CommandError(`/${lower} needs OMEMO, which is off for this account (omemo = false in its config)`);
+    await runOmemoCommand(omemoCommandHost(s, conn), lower, args, conversationRemoteId);
     return;
   }
   // `/reject-call`: decline a ringing call (XEP-0353, calls.ts).

@@ -7,7 +7,10 @@ import { SendRejected, type OutgoingMessage, type SendResult } from '../../src/c
 import { supports } from './disco.js';
 import { bareOf, normalizeJid, parseJid } from './jid.js';
 import { NS } from './ns.js';
+import type { EncryptionInfo } from '../../src/core/model.js';
 import { OmemoEncryptError } from './omemo/pipeline.js';
+import { conversationOmemo } from './omemo/conversation-policy.js';
+import { omemoPeersPublish, uploadEncrypted } from './omemo-glue.js';
 import { decorateOutgoing, rememberSent } from './rich-sending.js';
 import type { Connection, XmppState } from './state.js';
 import { bodyWithUpload, dropClearLinkWhenEncrypted, oobElement, reportUploaded, uploadAttachment } from './upload.js';
@@ -31,17 +34,22 @@ export async function sendMessage(s: XmppState, message: OutgoingMessage): Promi
   const id = message.localId;
   const room = message.conversation.kind === 'group' || message.conversation.kind === 'channel' ? s.rooms.get(bareOf(target)) : undefined;
   if (room && !room.joined) throw new SendRejected(`not in ${room.jid} yet`, { retryable: true });
+  // The conversation's OMEMO choice (omemo/conversation-policy.ts): `off` sends in the clear, `on` never does.
+  const policy = s.omemo ? conversationOmemo(s.ctx!.kv, room?.jid ?? bareOf(target)) : 'off';
+  const members = room ? [...room.occupants.values()].flatMap((p) => (p.account ? [p.account] : [])) : undefined;
   // An attachment is uploaded first (XEP-0363, upload.ts); the message then carries its URL in the body and as OOB.
-  const upload = message.attachment ? await uploadAttachment(s, id, message.attachment) : undefined;
+  // With OMEMO the file is encrypted before it leaves (XEP-0454) and only the encrypted body carries its aesgcm link.
+  const encryptFile = !!message.attachment && policy !== 'off' && (policy === 'on' || (await omemoPeersPublish(s, conn, room?.jid ?? bareOf(target), members)));
+  const upload = message.attachment ? await (encryptFile ? uploadEncrypted(s, id, message.attachment) : uploadAttachment(s, id, message.attachment)) : undefined;
   if (upload && (conn.closed || !conn.online)) throw new SendRejected('the connection was lost during the upload', { retryable: true });
   const body = xmlSafe(bodyWithUpload(message.kind === 'action' ? `/me ${message.body}` : message.body, upload));
   const stanza = room
-    ? xml('message', { type: 'groupchat', to: room.jid, id }, xml('body', {}, body), oobElement(upload), xml('origin-id', { xmlns: NS.sid, id }))
+    ? xml('message', { type: 'groupchat', to: room.jid, id }, xml('body', {}, body), encryptFile ? undefined : oobElement(upload), xml('origin-id', { xmlns: NS.sid, id }))
     : xml(
         'message',
         { type: 'chat', to: message.conversation.remoteId, id },
         xml('body', {}, body),
-        oobElement(upload),
+        encryptFile ? undefined : oobElement(upload),
         xml('origin-id', { xmlns: NS.sid, id }),
         // XEP-0085 §5.1: a message is sent in the active state.
         xml('active', { xmlns: NS.chatStates }),
@@ -51,13 +59,20 @@ export async function sendMessage(s: XmppState, message: OutgoingMessage): Promi
       );
   // Reply with fallback quote (XEP-0461/0428) and chat markers request (XEP-0333): rich-sending.ts.
   decorateOutgoing(s, message, stanza, room?.jid);
-  // OMEMO (omemo/pipeline.ts) for contacts that publish devices; never in the clear when that fails.
-  if (!room && s.omemo) await encryptOrRefuse(s, conn, stanza, message.conversation.remoteId);
-  // In a room: for the members whose real JIDs the room shows (non-anonymous rooms, XEP-0384 §6).
-  if (room && s.omemo) await encryptOrRefuse(s, conn, stanza, room.jid, [...room.occupants.values()].flatMap((p) => (p.account ? [p.account] : [])));
+  // OMEMO (omemo/pipeline.ts) for contacts that publish devices; never in the clear when that fails. In a room: for
+  // the members whose real JIDs the room shows (non-anonymous rooms, XEP-0384 §6).
+  let encryption: EncryptionInfo | undefined;
+  if (s.omemo && policy !== 'off') encryption = await encryptOrRefuse(s, conn, stanza, room ? room.jid : message.conversation.remoteId, members);
+  if (!encryption && policy === 'on') {
+    throw new SendRejected(`not sent: OMEMO is on in this conversation (/omemo on) but ${room ? `no member of ${room.jid}` : bareOf(target)} publishes OMEMO devices; /omemo off sends it unencrypted`);
+  }
+  // An encrypted file's link holds its key: it never goes out in a clear body.
+  if (!encryption && encryptFile) throw new SendRejected('not sent: the file was encrypted but the message could not be (the OMEMO devices went away); try again');
   if (upload) dropClearLinkWhenEncrypted(stanza);
   s.typingSent.delete(normalizeJid(message.conversation.remoteId));
-  const result = s.outgoing.track(id, room?.jid);
+  const tracked = s.outgoing.track(id, room?.jid);
+  // The engine stores how the message was protected on the own row (SendResult.encryption).
+  const result = encryption ? tracked.then((r) => ({ ...r, encryption })) : tracked;
   rememberSent(s, message, room?.jid, result);
   try {
     await conn.client.entity.send(stanza);
@@ -72,11 +87,11 @@ export async function sendMessage(s: XmppState, message: OutgoingMessage): Promi
   return upload ? result.then((r) => reportUploaded(s, message, upload, r)) : result;
 }
 
-async function encryptOrRefuse(s: XmppState, conn: Connection, stanza: Element, to: string, members?: string[]): Promise<void> {
+async function encryptOrRefuse(s: XmppState, conn: Connection, stanza: Element, to: string, members?: string[]): Promise<EncryptionInfo | undefined> {
   const request = (iq: Element) => s.request(conn, iq);
   try {
-    if (members) await s.omemo!.encryptGroupOutgoing(stanza, to, members, request);
-    else await s.omemo!.encryptOutgoing(stanza, to, request);
+    if (members) return await s.omemo!.encryptGroupOutgoing(stanza, to, members, request);
+    return await s.omemo!.encryptOutgoing(stanza, to, request);
   } catch (e) {
     if (e instanceof OmemoEncryptError) throw new SendRejected(e.message, { cause: e });
     throw new SendRejected('OMEMO encryption failed; the message was not sent', { cause: e, retryable: true });

@@ -140,7 +140,8 @@ export function progressReporter(emit: (sent: number) => void, now: () => number
   };
 }
 
-function trustOf(s: XmppState): PutTrust {
+/** The account's TLS trust (and proxy) for HTTP transfers: system roots + ca_file, the pin, or accept-all. */
+export function trustOf(s: XmppState): PutTrust {
   const o = s.opts!;
   let ca: Buffer | undefined;
   if (o.caFile) {
@@ -191,8 +192,8 @@ export function reportUploaded(s: XmppState, message: OutgoingMessage, upload: U
 
 /**
  * An end-to-end encrypted message (OMEMO put an `<encrypted/>` in the stanza) must not carry the file's link in the
- * clear next to it: the OOB element goes; the link stays inside the encrypted body. (The file itself is stored
- * unencrypted on the server: XEP-0454 `aesgcm:` uploads are not done yet.)
+ * clear next to it: the OOB element goes; the link stays inside the encrypted body. (With OMEMO on the file itself is
+ * encrypted first, XEP-0454, and its `aesgcm:` link never gets an OOB element: omemo-glue.ts.)
  */
 export function dropClearLinkWhenEncrypted(stanza: Element): void {
   if (!stanza.getChildElements().some((c) => c.name === 'encrypted')) return;

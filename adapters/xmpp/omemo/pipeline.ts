@@ -54,6 +54,27 @@ export interface DeviceChange {
   first: boolean;
 }
 
+const FILES_KEPT = 20;
+const filesKey = (conversation: string) => `omemo:files:${conversation}`;
+
+/** Keeps the newest `aesgcm://` links (XEP-0454) that arrived encrypted in a conversation, for `/download`. */
+export function rememberFileLinks(kv: KeyValue, conversation: string, body: string): void {
+  const links: string[] = body.match(/aesgcm:\/\/\S+/g) ?? [];
+  if (links.length === 0) return;
+  const list = recentFileLinks(kv, conversation).filter((l) => !links.includes(l));
+  kv.set(filesKey(conversation), JSON.stringify([...list, ...links].slice(-FILES_KEPT)));
+}
+
+/** The encrypted file links of a conversation, oldest first (at most {@link FILES_KEPT}). */
+export function recentFileLinks(kv: KeyValue, conversation: string): string[] {
+  try {
+    const v = JSON.parse(kv.get(filesKey(conversation.toLowerCase())) ?? '[]') as unknown;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
 /** Thrown by {@link OmemoPipeline.encryptOutgoing} when encryption is due but impossible: nothing is sent. */
 export class OmemoEncryptError extends Error {}
 
@@ -282,6 +303,7 @@ export class OmemoPipeline {
         const conversation = group ? (m.attrs.from ?? '').split('/')[0]!.toLowerCase() : from === this.o.own ? (m.attrs.to ?? from).split('/')[0]!.toLowerCase() : from;
         const trust = this.remember(from, r.senderDevice, r.fingerprint, { conversation, group });
         this.setBody(m, r.body);
+        if (r.body?.includes('aesgcm://')) rememberFileLinks(this.o.kv, conversation, r.body);
         return { scheme: SCHEME[r.version], senderDevice: String(r.senderDevice), trust };
       } catch (e) {
         if (!(e instanceof OmemoDecryptError)) throw e;
