@@ -57,7 +57,7 @@ export async function attachCommand(opts: AttachOptions): Promise<number> {
   }
   engine.attach(link);
   const restore = containProcess(log, { setStatus: (level, text) => engine.notice(level, text) });
-  let unanswered: string[] = [];
+  let unanswered: string[];
   try {
     const { runTui } = await import('../ui/run-tui.js');
     const ui = config.ui;

@@ -47,6 +47,8 @@ interface Pending {
   resolve(result: ActionResult): void;
 }
 
+const EPHEMERAL: ReadonlySet<Action['type']> = new Set(['typing', 'activity', 'mark-read']);
+
 const defaultDelay = (attempt: number): number => Math.min(200 * 2 ** attempt, 3000);
 
 export class DaemonLink {
@@ -59,6 +61,9 @@ export class DaemonLink {
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly pending = new Map<string, Pending>();
+  /** Why the link is down, for the status line while reconnect attempts fail. */
+  private lostReason = 'the link to the natter daemon was lost';
+  private stoppedReason = false;
 
   private constructor(private readonly options: DaemonLinkOptions) {}
 
@@ -75,6 +80,19 @@ export class DaemonLink {
   /** Runs an action on the daemon; resolves with its result (see the class comment for link drops). */
   dispatch(action: Action): Promise<ActionResult> {
     if (this.closed) return Promise.resolve({ ok: false, error: 'the UI is detached from the natter daemon' });
+    if (!this.ready) {
+      // Ephemeral state is not worth delivering late: a typing notice would be stale, and only the last activity
+      // report matters.
+      if (action.type === 'typing') return Promise.resolve({ ok: true });
+      if (action.type === 'activity') {
+        for (const p of this.pending.values()) {
+          if (p.action.type === 'activity' && p.sentTo === undefined) {
+            this.pending.delete(p.id);
+            p.resolve({ ok: true });
+          }
+        }
+      }
+    }
     return new Promise((resolve) => {
       const p: Pending = { id: String(++this.next), action, resolve };
       this.pending.set(p.id, p);
@@ -87,9 +105,9 @@ export class DaemonLink {
     if (this.socket && this.ready) this.socket.write(encodeFrame({ t: 'stop', ...(reason ? { reason } : {}) }));
   }
 
-  /** Actions not answered yet. */
+  /** Actions not answered yet, except ephemeral ones (typing, activity, read markers) nobody needs to hear about. */
   unanswered(): Action[] {
-    return [...this.pending.values()].map((p) => p.action);
+    return [...this.pending.values()].map((p) => p.action).filter((a) => !EPHEMERAL.has(a.type));
   }
 
   /** Detaches: closes the socket and stops reconnecting. Unanswered actions resolve with an error. */
@@ -202,7 +220,9 @@ export class DaemonLink {
         return;
       case 'stopping':
         this.ready = false;
-        this.options.onState({ state: 'lost', reason: `the natter daemon stopped (${frame.reason})`, waiting: this.pending.size });
+        this.lostReason = 'the natter daemon stopped';
+        this.stoppedReason = true;
+        this.options.onState({ state: 'lost', reason: this.lostReason, waiting: this.pending.size });
         return;
       default:
         return;
@@ -211,6 +231,8 @@ export class DaemonLink {
 
   private lost(reason: string): void {
     this.ready = false;
+    if (!this.stoppedReason) this.lostReason = reason;
+    this.stoppedReason = false;
     this.socket = undefined;
     if (this.closed) return;
     this.options.onState({ state: 'lost', reason, waiting: this.pending.size });
@@ -230,7 +252,7 @@ export class DaemonLink {
           this.pending.clear();
           return;
         }
-        this.options.onState({ state: 'lost', reason: 'waiting for the natter daemon', waiting: this.pending.size });
+        this.options.onState({ state: 'lost', reason: this.lostReason, waiting: this.pending.size });
         this.scheduleRetry();
       });
     }, delay);

@@ -71,7 +71,7 @@ export class RemoteEngine implements EngineApi {
     }
     const text = state.state === 'refused'
       ? state.error
-      : `${state.reason}; reconnecting…${state.waiting ? ` (${state.waiting} action${state.waiting === 1 ? '' : 's'} waiting)` : ''}`;
+      : `${state.reason}; reconnecting…${state.waiting ? ` (${state.waiting} waiting)` : ''}`;
     this.linkStatus = { level: state.state === 'refused' ? 'error' : 'warn', text, at: this.now() };
     this.emit({ accounts: false, conversations: [], timelines: [], members: [], typing: [], status: true });
   }

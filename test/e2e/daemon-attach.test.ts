@@ -62,13 +62,20 @@ before(async () => {
     `[[accounts]]\nname = "local"\nprotocol = "irc"\nhost = "127.0.0.1"\nport = ${server.port}\ntls = false\nnick = "alice"\nchannels = ["#daemon"]\n`,
     { mode: 0o600 },
   );
-  daemon = spawn(process.execPath, [launcher, 'daemon'], { env: { ...process.env, NATTER_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  daemon.stderr?.on('data', (d) => (err += d));
-  daemonExit = new Promise((r) => daemon.once('exit', (code) => r(code)));
+  await startDaemon();
   await waitFor(() => peer.lines.some((l) => l.startsWith(':alice') && / JOIN :?#daemon/.test(l)), 'the daemon joined #daemon', 30_000)
-    .catch((e: Error) => assert.fail(`${e.message}\nstderr: ${err}\nlog:\n${log().slice(-3000)}`));
+    .catch((e: Error) => assert.fail(`${e.message}\nlog:\n${log().slice(-3000)}`));
 });
+
+async function startDaemon(): Promise<void> {
+  daemon = spawn(process.execPath, [launcher, 'daemon'], { env: { ...process.env, NATTER_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  daemon.stdout?.on('data', (d) => (out += d));
+  daemon.stderr?.on('data', (d) => (out += d));
+  daemonExit = new Promise((r) => daemon.once('exit', (code) => r(code)));
+  await waitFor(() => /is running/.test(out) || daemon.exitCode !== null, 'the daemon runs', 30_000);
+  assert.equal(daemon.exitCode, null, out);
+}
 
 after(async () => {
   if (skip) return;
@@ -109,7 +116,8 @@ test('two UIs on one daemon: typed in one, shown in both, sent once; a killed UI
 
   // Quitting a UI detaches it; the daemon stays.
   two.keys('C-q');
-  await waitFor(() => two.exited() && two.exitStatus() !== undefined, 'the second UI quit', 15_000);
+  await waitFor(() => two.exited() && two.exitStatus() !== undefined, 'the second UI quit', 30_000)
+    .catch((e: Error) => assert.fail(`${e.message}\n${two.screen()}\n${two.processReport()}\n${log().slice(-2000)}`));
   assert.equal(two.exitStatus(), 0);
   peer.privmsg('#daemon', 'while nobody watched');
   const three = ui(['attach']);
@@ -119,4 +127,18 @@ test('two UIs on one daemon: typed in one, shown in both, sent once; a killed UI
   assert.ok(!peer.lines.some((l) => /^:alice\S* QUIT/.test(l)), 'alice never quit');
   assert.equal(daemon.exitCode, null, 'the daemon runs on');
   assert.equal(peer.count('#daemon', 'typed in the first UI'), 1, 'sent exactly once');
+
+  // The daemon goes away under an attached UI: the UI stays, says so, keeps what is typed, and reattaches.
+  daemon.kill('SIGTERM');
+  assert.equal(await daemonExit, 0);
+  await three.waitForScreen(/natter daemon stopped/, 'the UI says the daemon is gone');
+  three.type('typed while the daemon was away');
+  three.keys('Enter');
+  await three.waitForScreen(/reconnecting… \(\d+ waiting\)/, 'the UI holds the message');
+  await startDaemon();
+  await waitFor(() => peer.count('#daemon', 'typed while the daemon was away') === 1, 'bob got it once the daemon was back', 30_000);
+  await three.waitForScreen('typed while the daemon was away', 'the UI shows it');
+  peer.privmsg('#daemon', 'after the restart');
+  await three.waitForScreen('after the restart', 'live again');
+  assert.equal(peer.count('#daemon', 'typed while the daemon was away'), 1, 'sent exactly once');
 });
