@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: prints figures (never pass/fail) for the targets in the README. Run on an idle machine.
- * Sections can be chosen: `npm run bench -- search ingest` (first-frame, search, ingest, keystroke, xmpp, omemo).
+ * Sections can be chosen: `npm run bench -- search ingest` (first-frame, search, ingest, keystroke, xmpp, omemo, email).
  */
 import { benchProfile, PROFILE } from './profile.js';
 import { firstFrame } from './first-frame.js';
@@ -10,6 +10,7 @@ import { keystrokeLatency } from './keystroke-latency.js';
 import { fmt } from './stats.js';
 import { xmppRoomCatchUp, xmppRoomsUnavailable } from './xmpp-rooms.js';
 import { omemoBench } from './omemo.js';
+import { emailFirstSync, emailSyncUnavailable } from './email-sync.js';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const want = new Set(process.argv.slice(2));
@@ -64,4 +65,14 @@ await section('omemo', () => {
     const o = omemoBench(version);
     out(`OMEMO ${version.padEnd(7)}:     encrypt for 20 devices ${fmt(o.encrypt20Ms, 2)} ms; decrypt 1,000 archived messages ${fmt(o.decrypt1000Ms, 0)} ms`);
   }
+});
+await section('email', async () => {
+  const why = emailSyncUnavailable();
+  if (why) {
+    out(`email first sync:   skipped: Dovecot cannot run here (${why})`);
+    return;
+  }
+  const e = await emailFirstSync();
+  out(`email first sync:   ${e.total.toLocaleString('en')} messages in INBOX, ${e.chat.toLocaleString('en')} chat (half PGP/MIME): ${fmt(e.seconds, 2)} s to all chat reported (natter CPU ${fmt(e.cpuSeconds, 2)} s; load average ${fmt(e.load, 2)})`);
+  out(`  memory after it:  RSS ${fmt(e.rssMb)} MB, heap ${fmt(e.heapMb)} MB   (before: RSS ${fmt(e.baseRssMb)} MB, heap ${fmt(e.baseHeapMb)} MB)`);
 });
