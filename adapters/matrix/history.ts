@@ -10,6 +10,7 @@ import { encryptionOf, viewOf } from './event-view.js';
 import { dispatchTimeline } from './events/index.js';
 import type { Session } from './events/types.js';
 import type { MatrixState } from './state.js';
+import { placeholderResolved } from './timeline.js';
 
 const MAX_ROUNDS = 5;
 
@@ -35,7 +36,9 @@ export async function fetchHistory(s: MatrixState, roomId: string, before: strin
       if (raw.unsigned?.redacted_because) continue;
       const ev = mapper({ ...raw, room_id: roomId });
       if (ev.isEncrypted()) await client.decryptEventIfNeeded(ev);
-      dispatchTimeline(collect, viewOf(ev, await encryptionOf(ev, client.getCrypto()), { historical: true }));
+      // A placeholder shown earlier that decrypts now is updated in place (its row exists: dedup would drop it).
+      const late = placeholderResolved(s, ev);
+      dispatchTimeline(late ? base : collect, viewOf(ev, await encryptionOf(ev, client.getCrypto()), { historical: true, late }));
     }
     next = page.chunk.length > 0 && page.end ? page.end : undefined;
     if (!next) break;

@@ -17,6 +17,14 @@ import type { ActiveVerification } from './verification.js';
 
 /** kv key of the last event id handled per room (JSON object), for catch-up after a gap (catch-up.ts). */
 export const KV_LAST_EVENTS = 'last-events';
+/**
+ * kv key of the event ids reported as undecryptable placeholders (JSON array, newest last, at most
+ * {@link MAX_UNDECRYPTABLE}): when one of them decrypts later — live, replayed from the saved sync after a restart,
+ * or in a history page — it is reported as the late decryption of its placeholder, not as a new message (which the
+ * engine's dedup would drop, leaving the placeholder forever).
+ */
+export const KV_UNDECRYPTABLE = 'undecryptable';
+export const MAX_UNDECRYPTABLE = 5000;
 
 export class MatrixState {
   ctx?: AdapterContext;
@@ -53,6 +61,9 @@ export class MatrixState {
   verification?: ActiveVerification;
   private persisting: Promise<void> = Promise.resolve();
   private lastEventsWritten = '';
+  /** Event ids shown as undecryptable placeholders (see {@link KV_UNDECRYPTABLE}); insertion order is age. */
+  readonly undecryptable = new Set<string>();
+  private undecryptableWritten = '';
 
   get userId(): string {
     return this.opts?.userId ?? '';
@@ -104,11 +115,15 @@ export class MatrixState {
       if (crypto) writes.push(crypto);
       const last = JSON.stringify(this.lastEvents);
       if (last !== this.lastEventsWritten) writes.push({ key: KV_LAST_EVENTS, value: last });
+      while (this.undecryptable.size > MAX_UNDECRYPTABLE) this.undecryptable.delete(this.undecryptable.values().next().value!);
+      const pending = JSON.stringify([...this.undecryptable]);
+      if (pending !== this.undecryptableWritten) writes.push({ key: KV_UNDECRYPTABLE, value: pending });
       if (writes.length === 0) return;
       kv.batch(writes);
       if (sync) this.syncStore?.written(sync.value);
       if (crypto) this.crypto?.written(crypto.value);
       this.lastEventsWritten = last;
+      this.undecryptableWritten = pending;
     };
     this.persisting = this.persisting.then(run, run).catch((e: unknown) => this.log.error('persisting the Matrix state failed', e));
     return this.persisting;
@@ -122,5 +137,13 @@ export class MatrixState {
       this.lastEvents = {};
     }
     this.lastEventsWritten = raw ?? '';
+    const pending = this.ctx?.kv.get(KV_UNDECRYPTABLE);
+    this.undecryptable.clear();
+    try {
+      for (const id of pending ? (JSON.parse(pending) as unknown[]) : []) if (typeof id === 'string') this.undecryptable.add(id);
+    } catch {
+      // A broken list only means placeholders from before stay as they are.
+    }
+    this.undecryptableWritten = pending ?? '';
   }
 }

@@ -14,10 +14,24 @@ import type { MatrixState } from './state.js';
 /** Decrypts (if needed), describes and dispatches one event. Used by live sync, catch-up and history. */
 export async function handleEvent(s: MatrixState, client: MatrixClient, ev: MatrixEvent, flags: { historical?: boolean } = {}): Promise<void> {
   if (ev.isEncrypted()) await client.decryptEventIfNeeded(ev);
-  const view = viewOf(ev, await encryptionOf(ev, client.getCrypto()), flags);
+  const view = viewOf(ev, await encryptionOf(ev, client.getCrypto()), { ...flags, late: placeholderResolved(s, ev) });
   if (!view.eventId || !view.roomId) return;
   dispatchTimeline(s.session!, view);
   if (ev.isDecryptionFailure()) watchLateDecryption(s, client, ev, flags);
+}
+
+/**
+ * Bookkeeping of undecryptable placeholders: a failed event is remembered; one that decrypts now and was shown as a
+ * placeholder before (maybe in an earlier run) is late, and forgotten.
+ */
+export function placeholderResolved(s: MatrixState, ev: MatrixEvent): boolean {
+  const id = ev.getId();
+  if (!id || !ev.isEncrypted()) return false;
+  if (ev.isDecryptionFailure()) {
+    s.undecryptable.add(id);
+    return false;
+  }
+  return s.undecryptable.delete(id);
 }
 
 function watchLateDecryption(s: MatrixState, client: MatrixClient, ev: MatrixEvent, flags: { historical?: boolean }): void {
@@ -25,9 +39,11 @@ function watchLateDecryption(s: MatrixState, client: MatrixClient, ev: MatrixEve
     if (e.isDecryptionFailure() || s.client !== client) return;
     ev.off(MatrixEventEvent.Decrypted, onDecrypted);
     s.enqueue(ev.getRoomId() ?? '', async () => {
+      placeholderResolved(s, ev);
       const view = viewOf(ev, await encryptionOf(ev, client.getCrypto()), { ...flags, late: true });
       s.log.info('late decryption', { roomId: view.roomId, eventId: view.eventId });
       dispatchTimeline(s.session!, view);
+      void s.persist();
     });
   };
   ev.on(MatrixEventEvent.Decrypted, onDecrypted);

@@ -71,6 +71,9 @@ test('a key backup made on one device lets a new device read the history it coul
     60_000,
   );
   assert.match(placeholder.message.body, /^\[unable to decrypt/);
+  // The placeholder is remembered across restarts, so a later decryption (even after a restart) updates it.
+  const pending = () => JSON.parse(second.ctx.kv.get('undecryptable') ?? '[]') as string[];
+  await waitFor(() => pending().includes(sent.remoteId!), 'the placeholder remembered in kv', 60_000);
 
   await assert.rejects(second.adapter.command('backup-restore', ['not a key']), /not a recovery key/);
   await second.adapter.command('backup-restore', recoveryKey.split(' '));
@@ -78,4 +81,8 @@ test('a key backup made on one device lets a new device read the history it coul
   const readable = await waitUpdate(second, (u) => u.targetRemoteId === sent.remoteId && u.change.kind === 'edit', 'the placeholder becomes the text');
   assert.equal(readable.change.kind === 'edit' && readable.change.body, 'the old secret');
   assert.equal(readable.change.kind === 'edit' && readable.change.by, bob.userId);
+  await waitFor(() => !pending().includes(sent.remoteId!), 'the placeholder forgotten once readable', 60_000);
+  // History now returns the text; the event is no placeholder any more, so it comes back as a plain message.
+  const page = await second.adapter.history(room, undefined, 20);
+  assert.equal(page.messages.find((m) => m.remoteId === sent.remoteId)?.body, 'the old secret');
 });
