@@ -191,7 +191,7 @@ test('a daemon restart: an action the old one may have run is reported, not repe
     const inFlight = la.dispatch(send('maybe sent'));
     await waitFor(() => old.sends().length === 1, 'the old daemon got it');
     await first.close('restart');
-    await waitFor(() => a.states.some((s) => s.state === 'lost' && /stopped \(restart\)/.test(s.reason)), 'the UI heard it stop');
+    await waitFor(() => a.states.some((s) => s.state === 'lost' && s.reason === 'the natter daemon stopped'), 'the UI heard it stop');
     const typed = la.dispatch(send('typed while it was down'));
     second = await daemon(fresh, path);
     const r = await inFlight;
