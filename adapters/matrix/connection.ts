@@ -13,17 +13,13 @@ import {
   createClient,
   Filter,
   HttpApiEvent,
-  RoomEvent,
-  RoomStateEvent,
   SyncState,
   type MatrixClient,
-  type Room,
 } from 'matrix-js-sdk';
 import { checkSession, KV_AUTH, loadSession, login, resolveHomeserver, ssoUrl } from './credentials.js';
 import { CryptoStorePersistence, ensureIndexedDb, forgetCryptoStore, storageKey } from './crypto-store.js';
 import { describeError, MatrixLoginError } from './errors.js';
-import { conversationOf, directRoomIds } from './rooms.js';
-import { roleOf } from './roles.js';
+import { attachRoomList } from './room-list.js';
 import { sdkLogger } from './sdk-logger.js';
 import { makeSession } from './session.js';
 import type { MatrixState } from './state.js';
@@ -34,29 +30,6 @@ import { attachDeviceWatch } from './device-watch.js';
 import { ensureCrossSigning } from './cross-signing.js';
 import { cryptoCallbacks } from './key-backup.js';
 import { fetchFor } from './http-transport.js';
-
-/** Reports a room as a conversation when what we would say about it changed. */
-export function emitRoom(s: MatrixState, client: MatrixClient, room: Room, direct = directRoomIds(client)): void {
-  const c = conversationOf(client, room, direct);
-  const said = JSON.stringify(c);
-  if (s.conversations.get(room.roomId) === said) return;
-  s.conversations.set(room.roomId, said);
-  s.emit({ type: 'conversation', conversation: c });
-}
-
-function emitAllRooms(s: MatrixState, client: MatrixClient): void {
-  const direct = directRoomIds(client);
-  for (const room of client.getRooms()) {
-    if (room.getMyMembership() === 'leave' || room.getMyMembership() === 'ban') continue;
-    emitRoom(s, client, room, direct);
-  }
-}
-
-function emitMembers(s: MatrixState, room: Room): void {
-  if (room.getMyMembership() !== 'join') return;
-  const replace = room.getJoinedMembers().map((m) => ({ id: m.userId, name: m.name, role: roleOf(m.powerLevel) }));
-  s.emit({ type: 'members', conversationRemoteId: room.roomId, replace });
-}
 
 /** Forgets everything tied to a device the server no longer knows: its session, crypto store and sync state. */
 function forgetDevice(s: MatrixState): void {
@@ -154,7 +127,7 @@ async function startClient(s: MatrixState): Promise<void> {
   if (s.stopping || s.client !== client) return;
 
   attachTimeline(s, client);
-  attachRooms(s, client);
+  attachSyncState(s, client);
   attachVerification(s, client);
   attachDeviceWatch(s, client);
   const filter = new Filter(auth.userId);
@@ -174,24 +147,18 @@ async function startClient(s: MatrixState): Promise<void> {
   });
 }
 
-function attachRooms(s: MatrixState, client: MatrixClient): void {
+/** Maps the SDK's sync states to connection events, and reports room changes once each sync is processed. */
+function attachSyncState(s: MatrixState, client: MatrixClient): void {
   let online = false;
   let crossSigningChecked = false;
+  const rooms = attachRoomList(s, client);
   client.on(ClientEvent.Sync, (state, _prev, data) => {
     if (s.client !== client) return;
     if (state === SyncState.Prepared || state === SyncState.Syncing) {
-      const direct = directRoomIds(client);
-      for (const id of dirty) {
-        const room = client.getRoom(id);
-        if (room) emitRoom(s, client, room, direct);
-      }
-      dirty.clear();
+      rooms.flush();
       // The saved sync was replayed (fromCache), or the initial sync processed: what comes next is new.
       s.replaying = false;
-      if (state === SyncState.Prepared && !data?.fromCache) {
-        emitAllRooms(s, client);
-        for (const room of client.getRooms()) emitMembers(s, room);
-      }
+      if (state === SyncState.Prepared && !data?.fromCache) rooms.all();
       if (!online && !data?.fromCache) {
         online = true;
         s.backoff.online(s.ctx!.now());
@@ -211,27 +178,6 @@ function attachRooms(s: MatrixState, client: MatrixClient): void {
         s.emitConnection('connecting', `${reason}; reconnecting`);
       }
     }
-  });
-  // Room changes are reported once the sync that made them is processed, so that a room is never reported half
-  // built (a membership seen before the room's name in the same sync).
-  const dirty = new Set<string>();
-  const mark = (room: Room | undefined) => {
-    if (room && s.client === client && !s.replaying) dirty.add(room.roomId);
-  };
-  client.on(ClientEvent.Room, mark);
-  client.on(RoomEvent.MyMembership, mark);
-  client.on(RoomEvent.Name, mark);
-  client.on(RoomStateEvent.Events, (event) => {
-    if (s.client !== client || s.replaying) return;
-    const type = event.getType();
-    if (type === 'm.space.child' || type === 'm.space.parent' || type === 'm.room.encryption' || type === 'm.room.topic') {
-      mark(client.getRoom(event.getRoomId() ?? '') ?? undefined);
-      // A space's children change their parentId.
-      if (type === 'm.space.child') mark(client.getRoom(event.getStateKey() ?? '') ?? undefined);
-    }
-  });
-  client.on(ClientEvent.AccountData, (event) => {
-    if (s.client === client && !s.replaying && event.getType() === 'm.direct') for (const room of client.getRooms()) mark(room);
   });
   client.on(HttpApiEvent.SessionLoggedOut, () => {
     if (s.client !== client) return;
