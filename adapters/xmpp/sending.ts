@@ -64,7 +64,7 @@ export async function sendMessage(s: XmppState, message: OutgoingMessage): Promi
   let encryption: EncryptionInfo | undefined;
   if (s.omemo && policy !== 'off') encryption = await encryptOrRefuse(s, conn, stanza, room ? room.jid : message.conversation.remoteId, members);
   if (!encryption && policy === 'on') {
-    throw new SendRejected(`not sent: OMEMO is on in this conversation (/omemo on) but ${room ? `no member of ${room.jid}` : bareOf(target)} publishes OMEMO devices; /omemo off sends it unencrypted`);
+    throw new SendRejected(`not sent: OMEMO is on in this conversation (/omemo on) but ${room ? `no member of ${room.jid} publishes OMEMO devices` : `${bareOf(target)} publishes no OMEMO devices`}; /omemo off sends it unencrypted`);
   }
   // An encrypted file's link holds its key: it never goes out in a clear body.
   if (!encryption && encryptFile) throw new SendRejected('not sent: the file was encrypted but the message could not be (the OMEMO devices went away); try again');

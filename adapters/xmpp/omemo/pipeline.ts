@@ -216,6 +216,7 @@ export class OmemoPipeline {
     const elements: Element[] = [];
     const failures: string[] = [];
     let used: OmemoVersion | undefined;
+    const reached: Array<{ jid: string; deviceId: number }> = [];
     for (const version of VERSIONS) {
       // Own devices of this version get a copy even when the contact is reached through the other version.
       const targets = [...theirs[version], ...mine[version]];
@@ -223,6 +224,7 @@ export class OmemoPipeline {
       const r = this.device.encrypt(version, body, targets, { to: peer });
       failures.push(...r.failed.map((f) => `${f.jid}/${f.deviceId}: ${f.error}`));
       if (r.encryptedFor.some((d) => peers.includes(d.jid))) used = version === 'legacy' || !used ? version : used;
+      reached.push(...r.encryptedFor.filter((d) => peers.includes(d.jid)));
       if (r.encryptedFor.length) elements.push(r.element);
     }
     if (!used) throw new OmemoEncryptError(`could not encrypt for any device of ${peer}: ${failures.join('; ')}`);
@@ -231,7 +233,9 @@ export class OmemoPipeline {
     stanza.append(...elements);
     stanza.append(xml('encryption', { xmlns: NS_EME, namespace: used === 'legacy' ? NS_LEGACY : NS_OMEMO2, name: 'OMEMO' }));
     if (!stanza.getChild('store', NS_HINTS)) stanza.append(xml('store', { xmlns: NS_HINTS }));
-    return { scheme: SCHEME[used], senderDevice: String(this.device.deviceId), trust: 'unverified' };
+    // Verified only when every device of the other side that can read it was verified by the user.
+    const verified = reached.length > 0 && reached.every((d) => this.known(d.jid, d.deviceId)?.trust === 'verified');
+    return { scheme: SCHEME[used], senderDevice: String(this.device.deviceId), trust: verified ? 'verified' : 'unverified' };
   }
 
   /** Device ids the cached device lists of `jid` name (both versions), without asking the server. */
