@@ -169,3 +169,26 @@ test('the outbox survives a daemon restart: queued while the server is down, sen
     store.close();
   }
 });
+
+test('--detach starts it in the background and returns once it accepts UIs', { skip }, async () => {
+  for (const d of daemons.filter(alive)) {
+    d.kill('SIGTERM');
+    await new Promise((r) => d.once('exit', r));
+  }
+  const started = await run(['daemon', '--detach']);
+  const pid = profileLockHolder(join(home, 'data'));
+  try {
+    assert.equal(started.code, 0, started.stderr);
+    assert.match(started.stdout, /natter daemon \(pid \d+\) is running in the background/);
+    assert.ok(pid !== undefined && started.stdout.includes(`pid ${pid}`), `the lock holder ${pid} is the daemon named`);
+    assert.equal(statSync(socket).mode & 0o777, 0o600);
+    const { link, welcome } = await DaemonLink.open({ socketPath: socket, version: natterVersion(), onChanges: () => {}, onState: () => {} });
+    link.close();
+    assert.equal(welcome.pid, pid);
+    const stopped = await run(['daemon', '--stop']);
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.equal(profileLockHolder(join(home, 'data')), undefined, 'released');
+  } finally {
+    if (pid !== undefined && profileLockHolder(join(home, 'data')) === pid) process.kill(pid, 'SIGTERM');
+  }
+});
