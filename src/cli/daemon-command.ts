@@ -15,6 +15,7 @@ import { encodeFrame } from '../daemon/protocol.js';
 import { daemonSocketPath } from '../daemon/socket-path.js';
 import { containProcess } from './contain-process.js';
 import { natterVersion } from './natter-version.js';
+import { promptHidden } from './prompt-hidden.js';
 
 export interface DaemonCommandOptions {
   config?: string;
@@ -40,7 +41,20 @@ export async function daemonCommand(opts: DaemonCommandOptions): Promise<number>
   }
   if (opts.detach) return detach(socketPath, profile.logFile);
 
-  const session = await openSession({ configFile: opts.config, debug: opts.debug });
+  // Started in a terminal, the daemon asks for passwords no config source provides before it goes headless (as the
+  // TUI does); in the background it cannot, and such accounts fail to log in with a status saying why.
+  const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
+  const session = await openSession({ configFile: opts.config, debug: opts.debug, ...(interactive ? { prompt: promptHidden } : {}) });
+  if (interactive) {
+    try {
+      for (const rt of session.engine.accountIds().map((id) => session.engine.runtime(id))) {
+        if (rt?.enabled && rt.factory) await rt.secret('password');
+      }
+    } catch (error) {
+      await session.close('natter daemon stopped');
+      throw error;
+    }
+  }
   return runDaemon(session, socketPath);
 }
 

@@ -49,6 +49,8 @@ interface Pending {
 
 const EPHEMERAL: ReadonlySet<Action['type']> = new Set(['typing', 'activity', 'mark-read']);
 
+const HANDSHAKE_TIMEOUT_MS = 15_000;
+
 const defaultDelay = (attempt: number): number => Math.min(200 * 2 ** attempt, 3000);
 
 export class DaemonLink {
@@ -133,10 +135,16 @@ export class DaemonLink {
       let welcomed = false;
       let settled = false;
       const fail = (error: Error) => {
+        clearTimeout(timer);
         if (settled) return;
         settled = true;
         reject(error);
       };
+      // A daemon that accepts but never answers (hung, or not natter) must not leave the UI waiting forever.
+      const timer = setTimeout(() => {
+        fail(new AttachError(`the natter daemon did not answer on ${this.options.socketPath} within ${HANDSHAKE_TIMEOUT_MS / 1000} s`));
+        socket.destroy();
+      }, HANDSHAKE_TIMEOUT_MS);
       socket.once('connect', () => {
         const hello: ClientFrame = { t: 'hello', protocol: PROTOCOL_VERSION, version: this.options.version, client: this.client };
         socket.write(encodeFrame(hello));
@@ -166,6 +174,7 @@ export class DaemonLink {
             }
             welcomed = true;
             settled = true;
+            clearTimeout(timer);
             this.onWelcome(socket, frame);
             resolve(frame);
             continue;
