@@ -15,6 +15,7 @@ import { CommandError } from '../../src/core/errors.js';
 import { connect, saveSession } from './connection.js';
 import { login, resolveHomeserver, ssoUrl } from './credentials.js';
 import { fetchFor } from './http-transport.js';
+import { proxyFromContext } from '../../src/core/net/proxy.js';
 import { ensureCrossSigning } from './cross-signing.js';
 import { runBackupCommand } from './key-backup.js';
 import type { MatrixState } from './state.js';
@@ -49,14 +50,15 @@ export async function runCommand(s: MatrixState, name: string, args: string[], r
     case 'login-token': {
       const token = args[0];
       if (!token) throw new CommandError('usage: /login-token <token> (from the single sign-on page)');
-      s.homeserver ??= await resolveHomeserver(s.opts!, s.log);
-      s.fetch ??= fetchFor(s.opts!);
+      s.fetch ??= fetchFor(s.opts!, await proxyFromContext(s.ctx!));
+      s.homeserver ??= await resolveHomeserver(s.opts!, s.log, s.fetch);
       await saveSession(s, await login(s.homeserver, s.opts!, { token }, s.log, s.fetch));
       if (!s.client) connect(s);
       return;
     }
     case 'sso': {
-      s.homeserver ??= await resolveHomeserver(s.opts!, s.log);
+      s.fetch ??= fetchFor(s.opts!, await proxyFromContext(s.ctx!));
+      s.homeserver ??= await resolveHomeserver(s.opts!, s.log, s.fetch);
       s.emit({ type: 'notice', level: 'info', text: `open ${ssoUrl(s.homeserver)} and type /login-token <token>` });
       return;
     }

@@ -30,6 +30,7 @@ import { attachDeviceWatch } from './device-watch.js';
 import { ensureCrossSigning } from './cross-signing.js';
 import { cryptoCallbacks } from './key-backup.js';
 import { fetchFor } from './http-transport.js';
+import { proxyFromContext } from '../../src/core/net/proxy.js';
 
 /** Forgets everything tied to a device the server no longer knows: its session, crypto store and sync state. */
 function forgetDevice(s: MatrixState): void {
@@ -45,8 +46,8 @@ function forgetDevice(s: MatrixState): void {
 /** Gets a working session: the stored one if the server still knows it, else a password login. */
 async function ensureSession(s: MatrixState): Promise<boolean> {
   const opts = s.opts!;
-  s.fetch = fetchFor(opts);
-  s.homeserver ??= await resolveHomeserver(opts, s.log);
+  s.fetch = fetchFor(opts, await proxyFromContext(s.ctx!));
+  s.homeserver ??= await resolveHomeserver(opts, s.log, s.fetch);
   const stored = s.auth ?? loadSession(s.ctx!.kv);
   if (stored && stored.userId === opts.userId && stored.homeserver === s.homeserver) {
     if (await checkSession(stored, s.log, s.fetch)) {

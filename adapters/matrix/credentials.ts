@@ -5,7 +5,7 @@
  * A stored session is checked with `GET /account/whoami` on every start; a token the server no longer knows
  * (M_UNKNOWN_TOKEN) is forgotten together with the crypto store of its device, and a password login makes a new one.
  */
-import { AutoDiscovery, createClient, type LoginRequest, type LoginResponse } from 'matrix-js-sdk';
+import { createClient, type LoginRequest, type LoginResponse } from 'matrix-js-sdk';
 import type { KeyValue } from '../../src/core/contract.js';
 import { registerSecret, type Logger } from '../../src/core/logger.js';
 import { errcodeOf, MatrixLoginError } from './errors.js';
@@ -37,18 +37,30 @@ export function loadSession(kv: KeyValue): StoredSession | undefined {
   return undefined;
 }
 
-/** The client-server base URL: the configured one, else `.well-known/matrix/client` of the user's server. */
-export async function resolveHomeserver(opts: MatrixOptions, log: Logger): Promise<string> {
+/**
+ * The client-server base URL: the configured one, else `https://<server name>/.well-known/matrix/client` (spec
+ * §"Well-known URI"), fetched with the account's fetch so that proxy and TLS rules apply to it too.
+ */
+export async function resolveHomeserver(opts: MatrixOptions, log: Logger, fetchFn: typeof fetch = fetch): Promise<string> {
   if (opts.homeserver) return opts.homeserver;
-  const found = await AutoDiscovery.findClientConfig(opts.serverName);
-  const hs = found['m.homeserver'];
-  if (hs?.state === 'SUCCESS' && hs.base_url) {
-    log.info('homeserver discovered', { url: hs.base_url });
-    return hs.base_url.replace(/\/+$/, '');
+  let found: string | undefined;
+  let problem = 'no answer';
+  try {
+    const res = await fetchFn(`https://${opts.serverName}/.well-known/matrix/client`);
+    if (res.ok) {
+      const body = (await res.json()) as { 'm.homeserver'?: { base_url?: unknown } };
+      const base = body['m.homeserver']?.base_url;
+      if (typeof base === 'string' && /^https?:\/\//.test(base)) found = base.replace(/\/+$/, '');
+      else problem = 'no m.homeserver base_url';
+    } else problem = `HTTP ${res.status}`;
+  } catch (e) {
+    problem = e instanceof Error ? e.message : String(e);
   }
-  throw new MatrixLoginError(
-    `cannot find the homeserver of ${opts.serverName} (.well-known: ${hs?.error ?? 'no answer'}); set homeserver in the config`,
-  );
+  if (found) {
+    log.info('homeserver discovered', { url: found });
+    return found;
+  }
+  throw new MatrixLoginError(`cannot find the homeserver of ${opts.serverName} (.well-known: ${problem}); set homeserver in the config`);
 }
 
 /**
