@@ -97,6 +97,12 @@ export type MessageChange =
   | { kind: 'edit'; body: string; spans?: Span[]; editedAt: number; by?: string }
   | { kind: 'retract'; by?: string; moderated?: boolean; reason?: string }
   | { kind: 'reaction'; senderId: string; key: string; add: boolean }
+  /**
+   * A message that arrived undecryptable (placeholder body, `encryption.error`) became readable because its keys
+   * arrived (Megolm key forward or backup restore, OMEMO session repair). Not an edit: the message keeps its time and
+   * is not marked edited.
+   */
+  | { kind: 'decrypted'; body: string; spans?: Span[]; encryption: EncryptionInfo; attachments?: Attachment[] }
   | { kind: 'delivery'; state: DeliveryState; reason?: string };
 
 export type AdapterEvent =
@@ -222,6 +228,11 @@ export interface Adapter {
    * tell the server to hold back unimportant traffic (XEP-0352 Client State Indication, Matrix presence).
    */
   setActive?(active: boolean): Promise<void>;
+  /**
+   * Fetches an attachment of a received message into `destination` (a file path the engine chose), decrypting it when
+   * it is encrypted (Matrix encrypted media, XEP-0454 aesgcm links). Rejects with a plain-words Error.
+   */
+  download?(attachment: Attachment, destination: string, onProgress?: (received: number, total?: number) => void): Promise<void>;
   /** Refuses an invitation (a conversation with `invitedBy`). */
   declineInvite?(remoteId: string): Promise<void>;
   /** Case-folds an address the way the network compares them (IRC CASEMAPPING, JID normalization). */
