@@ -5,14 +5,14 @@
  * - `/add <address>`, `/remove <address>`, `/rename <name>` in a group change its members or name; every member
  *   (and a removed one) hears it.
  * - `/invite [name]` shows a SecureJoin v3 invite (a link and its QR code) as a notice; whoever opens it in Delta
- *   Chat (or natter's `/join`) becomes a verified contact.
- * - `/join <link>` joins from a pasted `https://i.delta.chat/#…` or `OPENPGP4FPR:…` link (setup-contact invites).
+ *   Chat (or natter's `/join`) becomes a verified contact, and, when typed in a group, a member of that group.
+ * - `/join <link>` joins from a pasted `https://i.delta.chat/#…` or `OPENPGP4FPR:…` link (contact or group).
  */
 import QRCode from 'qrcode';
 import { CommandError } from '../../src/core/errors.js';
 import { normalizeAddress } from './address.js';
 import { addMember, removeMember, renameGroup } from './editing.js';
-import { announceGroup, newGroupId, putGroup } from './groups.js';
+import { announceGroup, getGroup, newGroupId, putGroup } from './groups.js';
 import { acceptInvite, makeInvite } from './securejoin.js';
 import { sendRequestPubkey } from './securejoin-send.js';
 import type { EmailState } from './state.js';
@@ -52,7 +52,9 @@ export async function runCommand(s: EmailState, name: string, args: string[], co
       await renameGroup(s, conversation, args.join(' '));
       return;
     case 'invite': {
-      const link = await makeInvite(s, args.join(' ') || undefined);
+      // In a group conversation the invite is to the group too.
+      const group = conversation ? getGroup(s, conversation) : undefined;
+      const link = await makeInvite(s, args.join(' ') || undefined, group && conversation ? { id: conversation, name: group.name } : undefined);
       const qr = await QRCode.toString(link, { type: 'utf8', errorCorrectionLevel: 'M' });
       s.emit({ type: 'notice', level: 'info', text: `Invite (open in Delta Chat or paste into /join):\n${link}\n${qr}` });
       return;

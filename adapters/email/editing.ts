@@ -30,8 +30,11 @@ function groupOrFail(s: EmailState, id: string | undefined) {
   return { id, group };
 }
 
-/** Adds a member: the group hears it with the new member's key gossiped (Delta Chat requires it), then they do. */
-export async function addMember(s: EmailState, groupId: string | undefined, address: string): Promise<void> {
+/**
+ * Adds a member: the group hears it with the new member's key gossiped (Delta Chat requires it), then they do.
+ * `headers` go along (SecureJoin's `Secure-Join: vg-member-added`).
+ */
+export async function addMember(s: EmailState, groupId: string | undefined, address: string, headers: Array<[string, string]> = []): Promise<void> {
   const { id, group } = groupOrFail(s, groupId);
   const addr = normalizeAddress(address);
   if (!/^[^@\s<>]+@[^@\s<>]+$/.test(addr)) throw new CommandError(`not an email address: ${address}`);
@@ -39,7 +42,7 @@ export async function addMember(s: EmailState, groupId: string | undefined, addr
   const next = { name: group.name, members: [...group.members, addr] };
   putGroup(s, id, next);
   try {
-    await sendChat(s, { conversation: { remoteId: id, kind: 'group' }, body: `Member ${addr} added by ${s.opts!.address}.`, headers: [['Chat-Group-Member-Added', addr]], control: true });
+    await sendChat(s, { conversation: { remoteId: id, kind: 'group' }, body: `Member ${addr} added by ${s.opts!.address}.`, headers: [['Chat-Group-Member-Added', addr], ...headers], control: true, gossip: true });
   } catch (e) {
     putGroup(s, id, group);
     throw e;

@@ -52,8 +52,14 @@ export async function sendRequestWithAuth(s: EmailState, invite: Invite): Promis
   const mail = handshake(
     s,
     invite.addr,
-    'vc-request-with-auth',
-    [['Secure-Join-Auth', invite.auth], ['Secure-Join-Fingerprint', own], ['Autocrypt', await ac.ownHeader()], ['Autocrypt-Gossip', formatAutocrypt(invite.addr, key.write())]],
+    invite.grpid ? 'vg-request-with-auth' : 'vc-request-with-auth',
+    [
+      ['Secure-Join-Auth', invite.auth],
+      ['Secure-Join-Fingerprint', own],
+      ...(invite.grpid ? [['Secure-Join-Group', invite.grpid] as [string, string]] : []),
+      ['Autocrypt', await ac.ownHeader()],
+      ['Autocrypt-Gossip', formatAutocrypt(invite.addr, key.write())],
+    ],
     true,
   );
   await submit(s, { from: mail.from, to: mail.to }, await render(s, mail, [key], false));

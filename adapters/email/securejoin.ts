@@ -12,7 +12,10 @@
  *        fingerprint and marks the joiner verified
  *   ──▶ `vc-contact-confirm`: encrypted and signed; the joiner is done.
  *
- * Invites to groups (`x=` in the link) and the older v2 flow (`vc-request` in the clear) are not implemented.
+ * Group invites (`x=<Chat-Group-ID>&g=<name>` in the link) run the same first steps; the joiner then sends
+ * `vg-request-with-auth` with `Secure-Join-Group`, and the inviter adds the joiner to the group with a group message
+ * carrying `Chat-Group-Member-Added` and `Secure-Join: vg-member-added` (every member's key gossiped), from which the
+ * joiner learns the group. The older v2 flow (`vc-request` in the clear) is not implemented.
  */
 import { randomBytes } from 'node:crypto';
 import { CommandError } from '../../src/core/errors.js';
@@ -22,6 +25,8 @@ import type { EmailState } from './state.js';
 
 /** kv: JSON map of the auth tokens we handed out in invites → their creation time (ms). */
 export const KV_SJ_AUTHS = 'securejoin:auths';
+/** kv: JSON map auth token → Chat-Group-ID, for auth tokens of group invites. */
+export const KV_SJ_AUTH_GROUPS = 'securejoin:authgroups';
 /** kv: the invite number in our invites (stable, like Delta Chat's per-account invitenumber). */
 export const KV_SJ_INVITENUMBER = 'securejoin:invitenumber';
 /** kv: JSON list of the joins we started ({@link Invite}), until each completes. */
@@ -37,8 +42,9 @@ export interface Invite {
   invitenumber: string;
   auth: string;
   v3: boolean;
-  /** Set for group invites (not supported yet). */
+  /** Set for group invites: the group's Chat-Group-ID and name. */
   grpid?: string;
+  groupName?: string;
 }
 
 /** Delta Chat's token form: random base64url. */
@@ -84,6 +90,7 @@ export function parseInvite(link: string): Invite | undefined {
     auth,
     v3: params.get('v') === '3',
     ...(grpid ? { grpid } : {}),
+    ...(grpid && params.get('g') ? { groupName: params.get('g')! } : {}),
   };
 }
 
@@ -94,8 +101,20 @@ export function sharedSecret(fingerprint: string, auth: string): string {
   return `securejoin/${fingerprint}/${auth}`;
 }
 
-/** Makes a new setup-contact invite (fresh auth token, kept in kv) and returns its link. */
-export async function makeInvite(s: EmailState, name?: string): Promise<string> {
+/** The group an auth token invites to, if it was made for a group invite. */
+export function groupOfAuth(s: EmailState, auth: string): string | undefined {
+  try {
+    return (JSON.parse(s.kv.get(KV_SJ_AUTH_GROUPS) ?? '{}') as Record<string, string>)[auth];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Makes a new invite (fresh auth token, kept in kv) and returns its link: to a verified contact, or with `group` to
+ * that group as well.
+ */
+export async function makeInvite(s: EmailState, name?: string, group?: { id: string; name: string }): Promise<string> {
   let invitenumber = s.kv.get(KV_SJ_INVITENUMBER);
   if (!invitenumber) {
     invitenumber = newToken();
@@ -107,8 +126,21 @@ export async function makeInvite(s: EmailState, name?: string): Promise<string> 
   const auths = Object.fromEntries(Object.entries(authMap(s)).filter(([, at]) => now - at < AUTH_MAX_AGE_MS));
   auths[auth] = now;
   s.kv.set(KV_SJ_AUTHS, JSON.stringify(auths));
+  if (group) {
+    let groups: Record<string, string> = {};
+    try {
+      groups = JSON.parse(s.kv.get(KV_SJ_AUTH_GROUPS) ?? '{}') as Record<string, string>;
+    } catch {
+      // start afresh
+    }
+    groups = Object.fromEntries(Object.entries(groups).filter(([a]) => a in auths));
+    groups[auth] = group.id;
+    s.kv.set(KV_SJ_AUTH_GROUPS, JSON.stringify(groups));
+  }
   const fpr = fingerprintOf(await s.ac!.ownKey());
-  return `https://i.delta.chat/#${fpr}&v=3&i=${enc(invitenumber)}&s=${enc(auth)}&a=${enc(s.opts!.address)}${name ? `&n=${enc(name)}` : ''}`;
+  const g = group ? `&x=${enc(group.id)}` : '';
+  const gname = group ? `&g=${enc(group.name)}` : '';
+  return `https://i.delta.chat/#${fpr}&v=3${g}&i=${enc(invitenumber)}&s=${enc(auth)}&a=${enc(s.opts!.address)}${name ? `&n=${enc(name)}` : ''}${gname}`;
 }
 
 /** The secrets that may open a password-encrypted handshake message: our own invites' and our joins'. */
@@ -153,7 +185,6 @@ export function finishJoin(s: EmailState, fingerprint: string): void {
 export function acceptInvite(s: EmailState, link: string): Invite {
   const invite = parseInvite(link);
   if (!invite) throw new CommandError('not a Delta Chat invite link (https://i.delta.chat/#… or OPENPGP4FPR:…)');
-  if (invite.grpid) throw new CommandError('group invite links are not supported by natter yet');
   if (!invite.v3) throw new CommandError('this invite uses the old SecureJoin version, which natter does not support yet');
   if (invite.addr === s.opts!.address) throw new CommandError('this is your own invite link');
   s.kv.set(KV_SJ_JOINS, JSON.stringify([...joins(s).filter((j) => j.fingerprint !== invite.fingerprint), invite]));

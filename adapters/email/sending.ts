@@ -30,6 +30,8 @@ export interface ChatSend {
   /** Group name to send instead of the stored one (a rename announces the new name). */
   groupName?: string;
   attachment?: OutgoingMail['attachment'];
+  /** Gossip every recipient's key even to a single recipient (a member-added message must carry the new key). */
+  gossip?: boolean;
 }
 
 export async function sendChat(s: EmailState, send: ChatSend): Promise<SendResult> {
@@ -76,7 +78,7 @@ export async function sendChat(s: EmailState, send: ChatSend): Promise<SendResul
     ...(send.reaction ? { disposition: 'reaction' as const } : {}),
     ...(send.attachment ? { attachment: send.attachment } : {}),
   };
-  const raw = await render(s, mail, keys, to.length > 1);
+  const raw = await render(s, mail, keys, to.length > 1 || send.gossip === true);
   await submit(s, { from: self, to }, raw);
   if (!send.reaction && !send.control) s.rememberMessage(messageId, send.conversation.kind === 'group' ? send.conversation.remoteId : to[0]!);
   for (const r of to) s.kv.set(KV_CONTACT + r, '1');

@@ -27,8 +27,7 @@ export function isChat(s: EmailState, mail: InboundMail): boolean {
 export async function dispatchMail(s: EmailState, mail: InboundMail, receivedAt?: number): Promise<void> {
   const from = mail.from;
   if (from && mail.header('secure-join') !== undefined) {
-    await onSecureJoin(s, { mail, from, direction: from.address === s.opts!.address ? 'out' : 'in' });
-    return;
+    if (!(await onSecureJoin(s, { mail, from, direction: from.address === s.opts!.address ? 'out' : 'in' }))) return;
   }
   // Password-encrypted mail is only ever a SecureJoin step; anything else under a shared secret is not shown.
   if (mail.symmetricSecret !== undefined) return;

@@ -3,18 +3,23 @@
  * chat; the outcome is: the peer's key marked verified, a 1:1 conversation, and a notice.
  */
 import { fingerprintOf } from '../pgp.js';
-import { authTokens, finishJoin, joins, sharedSecret } from '../securejoin.js';
+import { addMember } from '../editing.js';
+import { getGroup } from '../groups.js';
+import { authTokens, finishJoin, groupOfAuth, joins, sharedSecret } from '../securejoin.js';
 import { sendContactConfirm, sendPubkey, sendRequestWithAuth } from '../securejoin-send.js';
 import type { EmailState } from '../state.js';
 import type { Inbound } from './types.js';
 
 const fpr = (v: string | undefined) => v?.replace(/[\s:]/g, '').toUpperCase();
 
-export async function onSecureJoin(s: EmailState, m: Inbound): Promise<void> {
+/** Handles a handshake step; returns true when the message should also be processed as chat (vg-member-added). */
+export async function onSecureJoin(s: EmailState, m: Inbound): Promise<boolean> {
   const step = m.mail.header('secure-join')?.trim().toLowerCase();
   const { mail, from } = m;
   const log = s.log.child('securejoin');
-  if (m.direction === 'out') return;
+  if (m.direction === 'out') return false;
+  // The inviter's group message adding us: a group message like any other (it creates the group here).
+  if (step === 'vg-member-added') return true;
   const own = fingerprintOf(await s.ac!.ownKey());
   switch (step) {
     case 'vc-request-pubkey': {
@@ -22,27 +27,34 @@ export async function onSecureJoin(s: EmailState, m: Inbound): Promise<void> {
       const auth = mail.header('secure-join-auth')?.trim();
       if (!auth || !authTokens(s).includes(auth) || mail.symmetricSecret !== sharedSecret(own, auth)) {
         log.info('ignored vc-request-pubkey with an unknown auth code', { from: from.address });
-        return;
+        return false;
       }
       await sendPubkey(s, from.address, auth, mail.symmetricSecret);
       log.info('sent vc-pubkey', { to: from.address });
-      return;
+      return false;
     }
     case 'vc-pubkey': {
       // Joiner: the inviter's key, signed by the key whose fingerprint the link named.
       const invite = joins(s).find((j) => mail.symmetricSecret === sharedSecret(j.fingerprint, j.auth));
       if (!invite || from.address !== invite.addr || mail.encryption.senderDevice !== invite.fingerprint) {
         log.info('ignored vc-pubkey that does not match a join in progress', { from: from.address, signer: mail.encryption.senderDevice });
-        return;
+        return false;
       }
       s.ac!.markVerified(invite.addr, invite.fingerprint);
       await sendRequestWithAuth(s, invite);
       finishJoin(s, invite.fingerprint);
       s.emit({ type: 'conversation', conversation: { remoteId: invite.addr, kind: 'direct', title: invite.name ?? invite.addr, joined: true, encrypted: true } });
-      s.emit({ type: 'notice', level: 'info', text: `${invite.addr} is verified (SecureJoin); waiting for their confirmation` });
-      return;
+      s.emit({
+        type: 'notice',
+        level: 'info',
+        text: invite.grpid
+          ? `${invite.addr} is verified (SecureJoin); waiting to be added to the group ${invite.groupName ?? invite.grpid}`
+          : `${invite.addr} is verified (SecureJoin); waiting for their confirmation`,
+      });
+      return false;
     }
-    case 'vc-request-with-auth': {
+    case 'vc-request-with-auth':
+    case 'vg-request-with-auth': {
       // Inviter: encrypted and signed by the key the joiner names, with a valid AUTH and our own key gossiped back.
       const auth = mail.header('secure-join-auth')?.trim();
       const claimed = fpr(mail.header('secure-join-fingerprint'));
@@ -50,20 +62,32 @@ export async function onSecureJoin(s: EmailState, m: Inbound): Promise<void> {
       const gossipsUs = mail.gossip.some((g) => g.addr === s.opts!.address);
       if (!auth || !authTokens(s).includes(auth) || !signer || signer !== claimed || !gossipsUs || mail.encryption.trust === 'untrusted') {
         log.info('ignored vc-request-with-auth', { from: from.address, authOk: Boolean(auth && authTokens(s).includes(auth)), signer, claimed, gossipsUs });
-        return;
+        return false;
+      }
+      const group = groupOfAuth(s, auth);
+      if (step === 'vg-request-with-auth' && (!group || mail.header('secure-join-group')?.trim() !== group)) {
+        log.info('ignored vg-request-with-auth for another group', { from: from.address });
+        return false;
       }
       s.ac!.markVerified(from.address, signer);
-      await sendContactConfirm(s, from.address);
       s.emit({ type: 'conversation', conversation: { remoteId: from.address, kind: 'direct', title: from.name || from.address, joined: true, encrypted: true } });
+      if (step === 'vg-request-with-auth' && group) {
+        // The group hears of the new member (with every key gossiped); the joiner learns the group from it.
+        if (!getGroup(s, group)?.members.includes(from.address)) await addMember(s, group, from.address, [['Secure-Join', 'vg-member-added']]);
+        s.emit({ type: 'notice', level: 'info', text: `${from.address} joined the group through your invite and is verified (SecureJoin)` });
+        return false;
+      }
+      await sendContactConfirm(s, from.address);
       s.emit({ type: 'notice', level: 'info', text: `${from.address} joined through your invite and is verified (SecureJoin)` });
-      return;
+      return false;
     }
     case 'vc-contact-confirm': {
-      if (mail.encryption.trust !== 'verified') return;
+      if (mail.encryption.trust !== 'verified') return false;
       s.emit({ type: 'notice', level: 'info', text: `${from.address} confirmed the verified contact (SecureJoin)` });
-      return;
+      return false;
     }
     default:
       log.info('ignored a SecureJoin step natter does not handle', { step, from: from.address });
+      return false;
   }
 }

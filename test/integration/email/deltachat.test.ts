@@ -293,3 +293,53 @@ test('files both ways: natter attaches a file inside the encrypted mail; a file 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('group invites (SecureJoin v3) both ways: natter joins a Delta Chat group; Delta Chat joins a natter group', { skip }, async () => {
+  // natter joins Delta Chat's group through its invite link.
+  const dcGroup = await dora.dc.rpc.createGroupChat(dora.accountId, 'DC club', true);
+  await dora.dc.rpc.miscSendTextMessage(dora.accountId, dcGroup, 'the club is open');
+  const link = await dora.dc.rpc.getChatSecurejoinQrCode(dora.accountId, dcGroup);
+  assert.match(link, /&x=[\w-]+/);
+  const a0 = alice.ctx.events.length;
+  await alice.adapter.join(link);
+  const joined = (await alice.ctx.waitFor(
+    (e) => e.type === 'conversation' && e.conversation.kind === 'group' && e.conversation.title === 'DC club' && e.conversation.joined === true,
+    'alice is in the Delta Chat group',
+    60_000,
+    a0,
+  )) as Extract<AdapterEvent, { type: 'conversation' }>;
+  await dora.dc.rpc.miscSendTextMessage(dora.accountId, dcGroup, 'welcome, alice');
+  const m = await received(alice, 'welcome, alice', a0);
+  assert.equal(m.conversation.remoteId, joined.conversation.remoteId);
+  assert.equal(m.encryption!.trust, 'verified');
+  await alice.adapter.send({ localId: 'dg1', conversation: { remoteId: joined.conversation.remoteId, kind: 'group' }, kind: 'text', body: 'thanks for having me' });
+  assert.equal((await dcWaitMessage('thanks for having me')).chatId, dcGroup);
+
+  // Delta Chat joins bob's group through /invite typed in the group.
+  const b0 = bob.ctx.events.length;
+  await bob.adapter.command('group', ['Bob_club', alice.address]);
+  const gid = (bob.ctx.events.slice(b0).find((e) => e.type === 'conversation') as Extract<AdapterEvent, { type: 'conversation' }>).conversation.remoteId;
+  await bob.adapter.command('invite', [], gid);
+  const notice = bob.ctx.events.slice(b0).findLast((e) => e.type === 'notice') as Extract<AdapterEvent, { type: 'notice' }>;
+  const groupLink = notice.text.split('\n')[1]!;
+  assert.match(groupLink, new RegExp(`&x=${gid}&.*&g=Bob\\+club$`));
+  const dcChat = await dora.dc.rpc.secureJoin(dora.accountId, groupLink);
+  await bob.ctx.waitFor((e) => e.type === 'notice' && e.text === `${dora.address} joined the group through your invite and is verified (SecureJoin)`, 'bob adds dora', 60_000, b0);
+  const members = await bob.ctx.waitFor((e) => e.type === 'members' && e.conversationRemoteId === gid && (e.replace ?? []).some((p) => p.id === dora.address), 'dora in bob\'s member list', 60_000, b0);
+  assert.ok(members.type === 'members');
+  const deadline = Date.now() + 60_000;
+  let dcMembers: string[] = [];
+  while (Date.now() < deadline) {
+    const chat = await dora.dc.rpc.getFullChatById(dora.accountId, dcChat);
+    dcMembers = (await Promise.all(chat.contactIds.map((id) => dora.dc.rpc.getContact(dora.accountId, id)))).map((c) => c.address).sort();
+    if (dcMembers.length === 3) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.deepEqual(dcMembers, [alice.address, bob.address, dora.address].sort());
+  const [a1, b1] = [alice.ctx.events.length, bob.ctx.events.length];
+  await dora.dc.rpc.miscSendTextMessage(dora.accountId, dcChat, 'hello Bob club');
+  for (const [c, from] of [[alice, a1], [bob, b1]] as const) {
+    const got = await received(c, 'hello Bob club', from);
+    assert.equal(got.conversation.remoteId, gid);
+  }
+});

@@ -30,6 +30,7 @@ test('invite links: v3 web links and OPENPGP4FPR; percent-encoding and + in name
     auth: 'sec',
     v3: false,
     grpid: 'grp123',
+    groupName: 'Team',
   });
   for (const junk of ['', 'https://i.delta.chat/', `https://i.delta.chat/#${FPR}&v=3&i=x&a=a%40b.c`, `https://evil.example/#${FPR}&v=3&i=x&s=y&a=a%40b.c`, `https://i.delta.chat/#${FPR}&v=3&i=x&s=y&a=%E0%A4%A`]) {
     assert.equal(parseInvite(junk), undefined, junk);
