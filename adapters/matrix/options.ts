@@ -21,6 +21,8 @@ export interface MatrixOptions {
   /** Uppercase colon-separated SHA-256 fingerprint the homeserver certificate must have. */
   fingerprint?: string;
   acceptInvalidCerts: boolean;
+  /** Largest attachment `download` fetches (`max_download_mb`), in bytes. */
+  maxDownloadBytes: number;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
@@ -41,5 +43,6 @@ export function readOptions(config: Readonly<Record<string, unknown>>): MatrixOp
     caFile: str(config.ca_file),
     fingerprint: str(config.tls_fingerprint)?.toUpperCase(),
     acceptInvalidCerts: config.tls_danger_accept_invalid_certs === true,
+    maxDownloadBytes: num(config.max_download_mb, 100) * 1024 * 1024,
   };
 }

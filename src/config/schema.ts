@@ -144,6 +144,14 @@ export const matrixShape = {
     .url({ protocol: /^https?$/, ...must('an http(s) URL such as "https://matrix.example.org"') })
     .optional(),
   user: text('a Matrix user id such as "@alice:example.org"', /^@[^:\s]+:\S+$/),
+  /** Name of the device a login creates, shown to other users in their device lists. */
+  device_name: text('a single line of text', /^[^\r\n\0]{1,100}$/).default('natter'),
+  /** Events per room in the initial sync and in each later limited timeline (the sync filter's timeline limit). */
+  timeline_limit: int(1, 500).default(20),
+  /** Long-poll timeout of each /sync request. */
+  poll_timeout_ms: int(1000, 300000).default(30000),
+  /** Largest attachment `/download` fetches, in MiB (the file is held in memory to check and decrypt it). */
+  max_download_mb: int(1, 4096).default(100),
 };
 
 const MAIL_SECURITY = ['tls', 'starttls'] as const;

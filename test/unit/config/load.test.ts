@@ -61,7 +61,7 @@ describe('loadConfig: valid configs with defaults applied', () => {
     {
       name: 'matrix',
       toml: '[[accounts]]\nname = "m"\nprotocol = "matrix"\nuser = "@alice:example.org"\nhomeserver = "http://127.0.0.1:8008"\n',
-      expect: { user: '@alice:example.org', homeserver: 'http://127.0.0.1:8008' },
+      expect: { user: '@alice:example.org', homeserver: 'http://127.0.0.1:8008', device_name: 'natter', timeline_limit: 20, poll_timeout_ms: 30000, max_download_mb: 100 },
     },
     {
       name: 'email with port defaults from security',

@@ -88,13 +88,20 @@ describe('config: proxy', () => {
   });
 
   it('accounts whose adapter cannot use a proxy stay off instead of connecting around it', () => {
-    const matrix = '[[accounts]]\nname = "m"\nprotocol = "matrix"\nuser = "@alice:example.org"\n';
-    const behind = accountRuntime(loadConfig(writeConfig('[network]\nproxy = "socks5://127.0.0.1:9050"\n' + matrix), { required: true }).accounts[0]!);
+    const email = '[[accounts]]\nname = "m"\nprotocol = "email"\naddress = "alice@example.org"\n';
+    const behind = accountRuntime(loadConfig(writeConfig('[network]\nproxy = "socks5://127.0.0.1:9050"\n' + email), { required: true }).accounts[0]!);
     assert.equal(behind.factory, undefined);
-    assert.match(behind.unavailable ?? '', /^matrix accounts cannot use a proxy yet, so this one stays off rather than connect around it; set proxy = "none"/);
-    const direct = accountRuntime(loadConfig(writeConfig('[network]\nproxy = "socks5://127.0.0.1:9050"\n' + matrix + 'proxy = "none"\n'), { required: true }).accounts[0]!);
+    assert.match(behind.unavailable ?? '', /^email accounts cannot use a proxy yet, so this one stays off rather than connect around it; set proxy = "none"/);
+    const direct = accountRuntime(loadConfig(writeConfig('[network]\nproxy = "socks5://127.0.0.1:9050"\n' + email + 'proxy = "none"\n'), { required: true }).accounts[0]!);
     assert.ok(direct.factory, '"none" lets it connect directly');
     assert.equal(direct.unavailable, undefined);
+  });
+
+  it('matrix accounts connect through the proxy (their fetch goes through it)', () => {
+    const matrix = '[[accounts]]\nname = "m"\nprotocol = "matrix"\nuser = "@alice:example.org"\n';
+    const behind = accountRuntime(loadConfig(writeConfig('[network]\nproxy = "socks5://127.0.0.1:9050"\n' + matrix), { required: true }).accounts[0]!);
+    assert.ok(behind.factory);
+    assert.equal(behind.unavailable, undefined);
   });
 
   it('config.example.toml documents [network] proxy and the account key', () => {
