@@ -73,7 +73,8 @@ export class RemoteEngine implements EngineApi {
       ? state.error
       : `${state.reason}; reconnecting…${state.waiting ? ` (${state.waiting} waiting)` : ''}`;
     this.linkStatus = { level: state.state === 'refused' ? 'error' : 'warn', text, at: this.now() };
-    this.emit({ accounts: false, conversations: [], timelines: [], members: [], typing: [], status: true });
+    // Accounts too: a daemon that stopped in order has marked them offline in the database.
+    this.emit({ accounts: true, conversations: [], timelines: [], members: [], typing: [], status: true });
   }
 
   /** A message of this UI process for the status line (e.g. an internal error), shown until the daemon says more. */
