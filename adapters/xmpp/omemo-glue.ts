@@ -88,6 +88,9 @@ export function showLines(s: XmppState, conversation: string | undefined, lines:
  * means and what to do (issue #4).
  */
 export function deviceChangeLine(s: XmppState, c: DeviceChange): void {
+  // The devices of a contact met for the first time are only a status notice (the pipeline's): a line in every new
+  // conversation would be noise. A device added later, or a changed key, is what the user must not miss.
+  if (c.kind === 'added' && c.first) return;
   const fp = groupFingerprint(c.fingerprint);
   const text =
     c.kind === 'changed'
@@ -96,11 +99,9 @@ export function deviceChangeLine(s: XmppState, c: DeviceChange): void {
           `new fingerprint: ${fp}`,
           `compare it with ${c.jid} (another channel, or their QR code), then /omemo trust ${c.fingerprint.replace(/ /g, '')}`,
         ]
-      : c.first
-        ? [`${c.jid} uses OMEMO: device ${c.deviceId}, fingerprint ${fp}. Messages are encrypted for it (trusted until verified: /omemo).`]
-        : [
-            `⚠ ${c.jid} HAS A NEW OMEMO DEVICE ${c.deviceId}, fingerprint ${fp}.`,
-            `It receives this conversation's messages from now on. If ${c.jid} did not add a device, type /omemo distrust ${c.deviceId}.`,
-          ];
+      : [
+          `⚠ ${c.jid} HAS A NEW OMEMO DEVICE ${c.deviceId}, fingerprint ${fp}.`,
+          `It receives this conversation's messages from now on. If ${c.jid} did not add a device, type /omemo distrust ${c.deviceId}.`,
+        ];
   showLines(s, c.conversation, text, 'warn');
 }

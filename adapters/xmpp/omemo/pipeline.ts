@@ -291,6 +291,12 @@ export class OmemoPipeline {
     els.sort((a, b) => (a.getNS() === NS_OMEMO2 ? -1 : b.getNS() === NS_OMEMO2 ? 1 : 0));
     let lastError: OmemoDecryptError | undefined;
     let version: OmemoVersion = versionOfNamespace(els[0]!.getNS())!;
+    // Our own message coming back (the archive, a carbon of it): this device never encrypts for itself, and the
+    // engine already has the text from the send, so nothing is shown (a heartbeat would else become a placeholder).
+    if (sender.toLowerCase() === this.o.own && els.every((el) => Number(el.getChild('header')?.attrs.sid) === this.device.deviceId)) {
+      this.setBody(m, undefined);
+      return { scheme: SCHEME[version], senderDevice: String(this.device.deviceId), trust: 'verified' };
+    }
     for (const el of els) {
       version = versionOfNamespace(el.getNS())!;
       try {
@@ -311,6 +317,12 @@ export class OmemoPipeline {
         return { scheme: SCHEME[r.version], senderDevice: String(r.senderDevice), trust };
       } catch (e) {
         if (!(e instanceof OmemoDecryptError)) throw e;
+        // Another copy of a message already decrypted (an archive page after the live copy, a carbon and its MAM
+        // copy): the engine has the text from the first copy (or it was a heartbeat without any); nothing to show.
+        if (e.code === 'duplicate') {
+          this.setBody(m, undefined);
+          return { scheme: SCHEME[version], trust: 'unknown' };
+        }
         lastError = e;
         if (e.code !== 'not-for-us') break;
       }

@@ -106,3 +106,24 @@ test('loading older history from the archive adds nothing already shown', { skip
   await bob.engine.dispatch({ type: 'load-older', conversationId: bc.id });
   assert.deepEqual(bodies(bob, 'alice@localhost').sort(), ['hello bob', 'while you were out 1', 'while you were out 2', 'while you were out 3']);
 });
+
+test('OMEMO is on by default through the config: both sides store how each message was protected', { skip }, async () => {
+  // Both profiles publish OMEMO devices (alice since the start, bob since his restart above), so the default
+  // (`omemo = true`) encrypts: the outbox stores the send's SendResult.encryption on the own row, the receiver the
+  // decrypted message's.
+  const send = async (from: Session, to: Session, fromJid: string, toJid: string, body: string) => {
+    const res = await from.engine.dispatch({ type: 'open', accountId: 'local', address: toJid, body });
+    assert.equal(res.ok, true);
+    await waitFor(() => bodies(to, fromJid).includes(body), `${toJid} got "${body}"`);
+    const c = conv(from, toJid)!;
+    await waitFor(() => from.store.messages(c.id, { limit: 50 }).some((m) => m.body === body && m.delivery !== 'pending'), 'sent');
+    const mine = from.store.messages(c.id, { limit: 50 }).find((m) => m.body === body)!;
+    const theirs = to.store.messages(conv(to, fromJid)!.id, { limit: 50 }).find((m) => m.body === body)!;
+    assert.equal(mine.encryption.scheme, 'omemo:2', `${fromJid}'s own row`);
+    assert.equal(mine.encryption.trust, 'unverified');
+    assert.equal(theirs.encryption.scheme, 'omemo:2', `${toJid}'s row`);
+    assert.equal(theirs.encryption.error, undefined);
+  };
+  await send(bob, alice, 'bob@localhost', 'alice@localhost', 'protected by default');
+  await send(alice, bob, 'alice@localhost', 'bob@localhost', 'and back');
+});
