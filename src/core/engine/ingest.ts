@@ -212,6 +212,23 @@ function applyChange(deps: IngestDeps, target: Message, change: MessageChange): 
     case 'reaction':
       store.setReaction(target.id, sanitizeText(change.senderId), sanitizeText(change.key), change.add);
       break;
+    case 'decrypted': {
+      // Only a placeholder that failed to decrypt takes its late text; not an edit, so no editedAt. The body update
+      // refreshes the search index through the FTS trigger.
+      if (target.retracted || !target.encryption.error) {
+        deps.log.info('ignored a late decryption of a message that was not undecryptable', { id: target.id });
+        return;
+      }
+      const { error: _dropped, ...encryption } = change.encryption;
+      if (encryption.senderDevice !== undefined) encryption.senderDevice = sanitizeText(encryption.senderDevice);
+      store.updateMessage(target.id, {
+        body: sanitizeText(change.body, { multiline: true }),
+        spans: change.spans ? sanitizeSpans(change.spans) : null,
+        encryption,
+        attachments: cleanAttachments(change.attachments) ?? null,
+      });
+      break;
+    }
     case 'delivery': {
       // Delivery only moves forward (a late "delivered" never undoes "read").
       const order = ['pending', 'sent', 'delivered', 'read'];
