@@ -9,6 +9,7 @@ import { CommandError } from '../../src/core/errors.js';
 import { registerSecret } from '../../src/core/logger.js';
 import { normalizeAddress } from './address.js';
 import { Autocrypt } from './autocrypt.js';
+import { applyDiscovery } from './discovery.js';
 import { emailCapabilities } from './capabilities.js';
 import { sendDelete, sendEdit } from './editing.js';
 import { runCommand, startJoin } from './commands.js';
@@ -34,6 +35,7 @@ export class EmailAdapter implements Adapter {
     registerSecret(s.password);
     s.ac = new Autocrypt(ctx.kv, s.opts.address, s.log);
     s.stopping = false;
+    if (s.opts.discoverImap || s.opts.discoverSmtp) await applyDiscovery(s);
     connect(s);
   }
 

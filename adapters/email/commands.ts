@@ -8,8 +8,8 @@
  *   Chat (or natter's `/join`) becomes a verified contact, and, when typed in a group, a member of that group.
  * - `/join <link>` joins from a pasted `https://i.delta.chat/#…` or `OPENPGP4FPR:…` link (contact or group).
  */
-import QRCode from 'qrcode';
 import { CommandError } from '../../src/core/errors.js';
+import { qrLines } from '../../src/core/qr-lines.js';
 import { normalizeAddress } from './address.js';
 import { addMember, removeMember, renameGroup } from './editing.js';
 import { announceGroup, getGroup, newGroupId, putGroup } from './groups.js';
@@ -55,8 +55,7 @@ export async function runCommand(s: EmailState, name: string, args: string[], co
       // In a group conversation the invite is to the group too.
       const group = conversation ? getGroup(s, conversation) : undefined;
       const link = await makeInvite(s, args.join(' ') || undefined, group && conversation ? { id: conversation, name: group.name } : undefined);
-      const qr = await QRCode.toString(link, { type: 'utf8', errorCorrectionLevel: 'M' });
-      s.emit({ type: 'notice', level: 'info', text: `Invite (open in Delta Chat or paste into /join):\n${link}\n${qr}` });
+      s.emit({ type: 'notice', level: 'info', text: `Invite (open in Delta Chat or paste into /join):\n${link}\n${qrLines(link).join('\n')}` });
       return;
     }
     case 'join': {

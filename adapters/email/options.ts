@@ -31,6 +31,9 @@ export interface EmailOptions {
   /** Messages larger than this (RFC822.SIZE) are not downloaded; a placeholder is shown. */
   maxMessageBytes: number;
   connectTimeoutMs: number;
+  /** The config named no IMAP host / no SMTP host: autoconfig.ts finds them when the adapter starts. */
+  discoverImap: boolean;
+  discoverSmtp: boolean;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
@@ -67,6 +70,8 @@ export function readOptions(config: Readonly<Record<string, unknown>>): EmailOpt
     classicFromContacts: config.classic_mail_from_contacts === true,
     maxMessageBytes: num(config.max_message_bytes) ?? 50 * 1024 * 1024,
     connectTimeoutMs: num(config.connect_timeout_ms) ?? 20_000,
+    discoverImap: str(config.imap_host) === undefined,
+    discoverSmtp: str(config.smtp_host) === undefined,
   };
 }
 
