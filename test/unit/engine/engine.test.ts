@@ -418,3 +418,21 @@ test('a receipt that arrives before the send settles is not undone by it (delive
   assert.equal(r.store.messages(conv.id, { limit: 1 })[0]?.delivery, 'delivered');
   r.store.close();
 });
+
+test('the send result says how the message was protected: stored on the own row; absent leaves it unencrypted', async () => {
+  const r = await rig();
+  const conv = channel(r);
+  r.adapter.onSend = async (m) =>
+    m.body === 'secret'
+      ? { state: 'sent', remoteId: `r-${m.localId}`, encryption: { scheme: 'omemo:2', senderDevice: '1234', trust: 'verified' } }
+      : { state: 'sent', remoteId: `r-${m.localId}` };
+  r.adapter.online();
+  await settle(r.engine);
+  await r.engine.dispatch({ type: 'send', conversationId: conv.id, body: 'secret' });
+  await r.engine.dispatch({ type: 'send', conversationId: conv.id, body: 'plain' });
+  await settle(r.engine);
+  const rows = r.store.messages(conv.id, { limit: 5 });
+  assert.deepEqual(rows.find((m) => m.body === 'secret')?.encryption, { scheme: 'omemo:2', senderDevice: '1234', trust: 'verified' });
+  assert.deepEqual(rows.find((m) => m.body === 'plain')?.encryption, { scheme: 'none' });
+  r.store.close();
+});
