@@ -52,3 +52,28 @@ test('refresh while scrolled up re-reads edits in the range and counts arrivals'
   assert.equal(v.newCount, 3);
   assert.ok(v.lines.some((l) => l.map((s) => s.text).join('').includes('edited body (edited)')));
 });
+
+test('selection steps past the window edge page older messages in, skip event lines, and reveal keeps them in view', () => {
+  const e = new FakeEngine();
+  e.fill('c', 200, (seq) => (seq % 10 === 0 ? { kind: 'event', body: `joined ${seq}`, ext: { ircEvent: 'join' } } : {}));
+  const w = new TimelineWindow(e, 'c', 20);
+  w.loadNewest();
+  let m = w.newestSelectable()!;
+  assert.equal(m.seq, 199, 'the newest event line is skipped');
+  const sel = (id: string): LayoutFn => (msgs, atOldest) => layoutTimeline(msgs, { width: 80, expandEvents: true, atOldest, selectedId: id });
+  const seen: number[] = [];
+  for (let i = 0; i < 60; i++) {
+    m = w.step(m.id, -1)!;
+    seen.push(m.seq);
+    w.reveal(m.id, sel(m.id), 10);
+    const v = w.viewport(sel(m.id), 10);
+    assert.ok(v.lines.some((l) => l.some((s) => s.inverse) && l.map((s) => s.text).join('').includes(`message ${m.seq}`)), `message ${m.seq} is in view, highlighted`);
+  }
+  assert.ok(seen.every((s) => s % 10 !== 0), 'event lines are never selected');
+  assert.equal(seen.at(-1), 199 - 60 - 6, 'sixty steps over six skipped event lines');
+  assert.ok(e.messageCalls.some((c) => c.options.before !== undefined), 'older pages were fetched');
+  // Walking back down reaches the newest again and stops there.
+  for (let i = 0; i < 80 && m; i++) m = w.step(m.id, 1) ?? m;
+  assert.equal(m.seq, 199);
+  assert.equal(w.step(m.id, 1), undefined);
+});
