@@ -30,6 +30,12 @@ export interface XmppOptions {
    */
   dnsServers?: string[];
   /**
+   * `_one_shot`, set by natter's one-shot commands (`natter send`, `natter doctor`), never by the user: the session
+   * changes nothing lasting on the account, so the bookmarks are neither read (no autojoin) nor written (a room
+   * joined to send one message is not bookmarked).
+   */
+  oneShot: boolean;
+  /**
    * The account's SOCKS5 proxy (set by the adapter from `ctx.config.proxy` and the `proxy_password` secret). With it
    * no DNS question is asked locally: no SRV lookup (srv.ts), and the host name goes to the proxy.
    */
@@ -64,6 +70,7 @@ export function readOptions(config: Readonly<Record<string, unknown>>): XmppOpti
     connectTimeoutMs: typeof config.connect_timeout_ms === 'number' ? config.connect_timeout_ms : 20_000,
     hostConfigured: str(config.host) !== undefined,
     portConfigured: typeof config.port === 'number' && config.port > 0,
+    oneShot: config._one_shot === true,
     ...(Array.isArray(config._dns_servers) ? { dnsServers: config._dns_servers.filter((v): v is string => typeof v === 'string') } : {}),
   };
 }

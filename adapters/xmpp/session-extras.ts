@@ -17,7 +17,8 @@ export function initialPresence(): Element {
 /** After the initial presence of a new session: roster and bookmarks. */
 export function directoryOnline(s: XmppState, conn: Connection): void {
   void loadRoster(s, conn);
-  void loadBookmarks(s, conn);
+  // A one-shot session leaves the bookmarks alone: unread, they also stay unwritten (writes wait for the list).
+  if (!s.opts!.oneShot) void loadBookmarks(s, conn);
 }
 
 /** Room features (XEP-0045 §6.4 disco#info) that change what natter offers there, as `ext.xmppRoom`. */

@@ -3,6 +3,7 @@
  * no reconnecting — a refused, dropped or failed first connection is the answer, in the adapter's plain words.
  */
 import type { Adapter, AdapterEvent } from '../core/contract.js';
+import type { ConversationKind } from '../core/model.js';
 import { createLogger, type LogLevel } from '../core/logger.js';
 import type { AccountConfig } from '../config/load.js';
 import { accountRuntime } from '../app/open-session.js';
@@ -15,6 +16,10 @@ export interface OneShot {
   self?: string;
   /** Conversations the server confirmed we joined (normalized). */
   joined: Set<string>;
+  /** The kind of every conversation the adapter announced (normalized remote id → kind). */
+  kinds: Map<string, ConversationKind>;
+  /** Conversations the adapter reported not joined (a refused join), each with the error notice before it. */
+  refused: Map<string, string>;
   /** The first failure reported after going online, if any. */
   failure(): Error | undefined;
   close(reason: string): Promise<void>;
@@ -25,6 +30,9 @@ export async function connectOnce(account: AccountConfig, options: { logFile: st
   if (!rt.factory) throw new Error(rt.unavailable ?? `${account.protocol} is not supported`);
   const adapter = await rt.factory();
   const joined = new Set<string>();
+  const kinds = new Map<string, ConversationKind>();
+  const refused = new Map<string, string>();
+  let lastError: string | undefined;
   let failure: Error | undefined;
   let self: string | undefined;
   let settle!: (error?: Error) => void;
@@ -40,7 +48,13 @@ export async function connectOnce(account: AccountConfig, options: { logFile: st
       settle();
     }
     if (event.type === 'connection' && (event.state === 'error' || event.state === 'offline')) fail(event.detail ?? 'connection failed');
-    if (event.type === 'conversation' && event.conversation.joined) joined.add(adapter.normalize(event.conversation.remoteId));
+    if (event.type === 'notice' && event.level === 'error') lastError = event.text;
+    if (event.type === 'conversation') {
+      const key = adapter.normalize(event.conversation.remoteId);
+      kinds.set(key, event.conversation.kind);
+      if (event.conversation.joined) joined.add(key);
+      else if (event.conversation.joined === false) refused.set(key, lastError ?? `could not join ${event.conversation.remoteId}`);
+    }
   };
   const timeoutMs = options.timeoutMs ?? 30_000;
   const timer = setTimeout(() => fail(`no answer from the server within ${timeoutMs / 1000} s`), timeoutMs);
@@ -51,7 +65,8 @@ export async function connectOnce(account: AccountConfig, options: { logFile: st
   try {
     await adapter.start({
       accountId: account.name,
-      config: rt.config,
+      // A one-shot session changes nothing lasting on the account (the XMPP adapter leaves the bookmarks alone).
+      config: { ...rt.config, _one_shot: true },
       emit,
       kv: memoryKv(),
       log: createLogger({ file: options.logFile, level: options.level }).child(`${options.scope}:${account.name}`),
@@ -63,5 +78,5 @@ export async function connectOnce(account: AccountConfig, options: { logFile: st
     await close(options.scope);
     throw error;
   }
-  return { adapter, self, joined, failure: () => failure, close };
+  return { adapter, self, joined, kinds, refused, failure: () => failure, close };
 }

@@ -6,12 +6,35 @@ import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../config/load.js';
 import { resolveProfile } from '../config/paths.js';
 import { logLevel } from '../app/open-session.js';
+import type { ConversationKind } from '../core/model.js';
 import { connectOnce, type OneShot } from './connect-once.js';
 
 const fail = (text: string): number => {
   process.stderr.write(`natter send: ${text}\n`);
   return 1;
 };
+
+/**
+ * What `to` is, joined first where the protocol wants that: IRC channels refuse messages from outside (+n); XMPP rooms
+ * take group messages only from occupants (XEP-0045 §7.4), and the adapter's join tells a room (service discovery)
+ * from a contact, whom it announces as a direct conversation without joining anything.
+ */
+async function target(session: OneShot, protocol: string, to: string): Promise<ConversationKind> {
+  const { adapter } = session;
+  const ircChannel = protocol === 'irc' && /^[#&+!]/.test(to);
+  if (!ircChannel && protocol !== 'xmpp') return 'direct';
+  await adapter.join(to);
+  const key = adapter.normalize(to);
+  for (;;) {
+    if (session.joined.has(key)) return session.kinds.get(key) ?? (ircChannel ? 'channel' : 'group');
+    if (!ircChannel && session.kinds.get(key) === 'direct') return 'direct';
+    const refused = session.refused.get(key);
+    if (refused) throw new Error(refused);
+    const failure = session.failure();
+    if (failure) throw failure;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 export async function sendCommand(opts: { config?: string; debug?: boolean; account: string; to: string; text: string; timeoutMs?: number }): Promise<number> {
   const profile = resolveProfile();
@@ -25,20 +48,10 @@ export async function sendCommand(opts: { config?: string; debug?: boolean; acco
   try {
     session = await connectOnce(account, { logFile: profile.logFile, level: logLevel(config, opts.debug), scope: 'send', timeoutMs: opts.timeoutMs });
     const { adapter } = session;
-    // IRC channels refuse messages from outside (+n), so join first.
-    const channel = account.protocol === 'irc' && /^[#&+!]/.test(opts.to);
-    if (channel) {
-      await adapter.join(opts.to);
-      const key = adapter.normalize(opts.to);
-      while (!session.joined.has(key)) {
-        const failure = session.failure();
-        if (failure) throw failure;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
+    const kind = await target(session, account.protocol, opts.to);
     const result = await adapter.send({
       localId: randomUUID(),
-      conversation: { remoteId: opts.to, kind: channel ? 'channel' : 'direct' },
+      conversation: { remoteId: opts.to, kind },
       kind: 'text',
       body: opts.text,
     });

@@ -7,14 +7,15 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { natterLauncher } from '../../harness/launcher.js';
 import { inspircdUnavailable, startInspircd, type InspircdServer } from '../../harness/inspircd.js';
 import { RawIrcClient } from '../../harness/raw-irc-client.js';
 import { waitFor } from '../../harness/wait-for.js';
 import { openSession } from '../../../src/app/open-session.js';
 
 const skip = process.env.CI === 'true' ? undefined : inspircdUnavailable();
-const bin = join(resolve(import.meta.dirname, '../../../..'), 'bin', 'natter.js');
+const bin = natterLauncher();
 let server: InspircdServer;
 let witness: RawIrcClient;
 
