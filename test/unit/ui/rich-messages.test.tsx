@@ -10,6 +10,7 @@ import { synthetic } from '../../../src/ui/key-press.js';
 import { formatSize, messageLines } from '../../../src/ui/message-lines.js';
 import { splitInput } from '../../../src/ui/terminal-input.js';
 import type { Message } from '../../../src/core/model.js';
+import { waitFor } from '../../harness/wait-for.js';
 
 let r: Rendered | undefined;
 afterEach(() => r?.unmount());
@@ -235,4 +236,30 @@ test('focus reports (DECSET 1004) leave the byte stream as focus presses; sizes 
   assert.equal(formatSize(1234), '1.2 kB');
   assert.equal(formatSize(1_234_567), '1.2 MB');
   assert.equal(formatSize(45_000_000), '45 MB');
+});
+
+test('without input for the idle time the user goes inactive; the next input makes them active again', async () => {
+  const { render } = await import('ink-testing-library');
+  const { useActivity } = await import('../../../src/ui/useActivity.js');
+  const { Text } = await import('ink');
+  const { useEffect } = await import('react');
+  const engine = engineWith(() => []);
+  let poke: (() => void) | undefined;
+  function Probe() {
+    const a = useActivity(engine, 40);
+    useEffect(() => {
+      poke = a.input;
+    }, [a]);
+    return <Text>probe</Text>;
+  }
+  const app = render(<Probe />);
+  try {
+    const activity = () => engine.dispatched.filter((a) => a.type === 'activity');
+    await waitFor(() => activity().length > 0, 'the idle timeout', 3000, 5);
+    assert.deepEqual(activity(), [{ type: 'activity', active: false }], 'idle after the timeout');
+    poke!();
+    assert.deepEqual(activity(), [{ type: 'activity', active: false }, { type: 'activity', active: true }]);
+  } finally {
+    app.unmount();
+  }
 });
