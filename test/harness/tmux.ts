@@ -3,12 +3,21 @@
  * it never touches the user's own tmux. Tests wait on screen content, never on fixed sleeps.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { waitFor } from './wait-for.js';
 
 export class TmuxSession {
   private readonly socket = `natter-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   private readonly name = 'natter';
+  /**
+   * The pane runs `program; echo $? > status`: the shell waits for the program and writes its exit status here. tmux
+   * alone is not enough: on a loaded machine it has been seen to leave a quit program a zombie for half a minute, so
+   * its pane_dead_status never arrived (the pane read as dead, its terminal closed, but no status).
+   */
+  private readonly statusDir = mkdtempSync(join(tmpdir(), 'natter-tmux-'));
+  private readonly statusFile = join(this.statusDir, 'status');
 
   private tmux(...args: string[]): string {
     return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
@@ -24,7 +33,7 @@ export class TmuxSession {
       '-x', String(options.width ?? 120), '-y', String(options.height ?? 36),
       ...(options.cwd ? ['-c', options.cwd] : []),
       ...env,
-      command.map((c) => `'${c.replace(/'/g, `'\\''`)}'`).join(' '),
+      `${command.map(quote).join(' ')}; echo $? > ${quote(this.statusFile)}`,
     );
   }
 
@@ -57,7 +66,18 @@ export class TmuxSession {
     this.tmux('resize-window', '-t', this.name, '-x', String(width), '-y', String(height));
   }
 
-  /** PID of the program in the pane. */
+  /** PID of the program itself (the pane's shell runs it as its child to record its exit status). */
+  programPid(): number | undefined {
+    const shell = this.panePid();
+    try {
+      const child = readFileSync(`/proc/${shell}/task/${shell}/children`, 'utf8').trim().split(/\s+/)[0];
+      return child ? Number(child) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** PID of the pane's shell, which runs the program and writes its exit status. */
   panePid(): number {
     return Number(this.tmux('display-message', '-p', '-t', this.name, '#{pane_pid}').trim());
   }
@@ -69,7 +89,7 @@ export class TmuxSession {
   processReport(): string {
     let pid: number;
     try {
-      pid = this.panePid();
+      pid = this.programPid() ?? this.panePid();
     } catch (e) {
       return `no pane pid: ${(e as Error).message}`;
     }
@@ -93,6 +113,10 @@ export class TmuxSession {
 
   /** Whether the program in the pane has exited. */
   exited(): boolean {
+    return existsSync(this.statusFile) || this.tmuxExited();
+  }
+
+  private tmuxExited(): boolean {
     return this.tmux('display-message', '-p', '-t', this.name, '#{pane_dead}').trim() === '1';
   }
 
@@ -101,7 +125,14 @@ export class TmuxSession {
     return this.tmux('display-message', '-p', '-t', this.name, '#{pane_dead_signal}').trim() || undefined;
   }
 
+  /** The program's exit status (128 + n when signal n ended it), once it has exited. */
   exitStatus(): number | undefined {
+    try {
+      const written = readFileSync(this.statusFile, 'utf8').trim();
+      if (written !== '') return Number(written);
+    } catch {
+      // not written yet
+    }
     const s = this.tmux('display-message', '-p', '-t', this.name, '#{pane_dead_status}').trim();
     return s === '' ? undefined : Number(s);
   }
@@ -115,7 +146,8 @@ export class TmuxSession {
       pid = undefined;
     }
     spawnSync('tmux', ['-L', this.socket, 'kill-server']);
-    if (!pid) return;
+    const cleanup = () => rmSync(this.statusDir, { recursive: true, force: true });
+    if (!pid) return cleanup();
     const alive = () => {
       try {
         process.kill(pid, 0);
@@ -127,5 +159,10 @@ export class TmuxSession {
     await waitFor(() => !alive(), `pane process ${pid} to exit`, timeoutMs).catch(() => {
       if (alive()) process.kill(pid, 'SIGKILL');
     });
+    cleanup();
   }
+}
+
+function quote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
 }
