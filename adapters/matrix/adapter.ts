@@ -6,10 +6,12 @@
  */
 import { SetPresence } from 'matrix-js-sdk/lib/sync.js';
 import type { Adapter, AdapterContext, HistoryPage, OutgoingMessage, SendResult } from '../../src/core/contract.js';
+import type { Attachment } from '../../src/core/model.js';
 import { registerSecret } from '../../src/core/logger.js';
 import { matrixCapabilities } from './capabilities.js';
 import { runCommand } from './commands.js';
 import { connect, stopConnection } from './connection.js';
+import { downloadAttachment, encryptedFileFor } from './download.js';
 import { fetchHistory } from './history.js';
 import { readOptions } from './options.js';
 import { joinRoom } from './membership.js';
@@ -98,6 +100,25 @@ export class MatrixAdapter implements Adapter {
     const presence = active ? SetPresence.Online : SetPresence.Unavailable;
     await client.setSyncPresence(presence);
     await client.setPresence({ presence });
+  }
+
+  /**
+   * Fetches a received attachment (`mxc:` link) into `destination`, decrypting an encrypted one with the key its
+   * event carried (download.ts); at most `max_download_mb`. Rejects with a plain-words Error.
+   */
+  async download(attachment: Attachment, destination: string, onProgress?: (received: number, total?: number) => void): Promise<void> {
+    const s = this.s;
+    if (!s.auth || !s.opts) throw new Error('not connected');
+    await downloadAttachment({
+      homeserver: s.auth.homeserver,
+      accessToken: s.auth.accessToken,
+      attachment,
+      ...(attachment.encrypted ? { file: encryptedFileFor(s.ctx?.kv, attachment.url) } : {}),
+      destination,
+      maxBytes: s.opts.maxDownloadBytes,
+      ...(onProgress ? { onProgress } : {}),
+      ...(s.fetch ? { fetchFn: s.fetch } : {}),
+    });
   }
 
   /** Room ids, aliases and user ids are compared as they are (the spec makes them case-sensitive). */

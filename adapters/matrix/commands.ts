@@ -6,7 +6,7 @@
  * - `/dm <@user:server>`: opens an encrypted direct chat (and lists it in `m.direct`).
  * - `/create <name>`: creates an encrypted private room.
  * - `/cross-signing`: sets up cross-signing anew (cross-signing.ts).
- * - `/backup-create [passphrase]`, `/backup-restore <recovery key>`: see key-backup.ts.
+ * - `/backup-create [passphrase]`, `/backup-restore <recovery key or passphrase>`: see key-backup.ts.
  * - `/verify`, `/verify-accept`, `/verify-confirm`, `/verify-mismatch`, `/verify-cancel`, `/devices`: see
  *   verification.ts.
  */

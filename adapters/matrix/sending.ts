@@ -8,6 +8,7 @@ import { ConnectionError, MatrixError, type MatrixClient } from 'matrix-js-sdk';
 import { SendRejected, SendUncertain, type OutgoingMessage, type SendResult } from '../../src/core/contract.js';
 import { describeError } from './errors.js';
 import { msgtypeFor, uploadFile } from './upload.js';
+import { rememberEncryptedFile } from './download.js';
 import type { MatrixState } from './state.js';
 
 /** User ids typed in the text (spec §"User Identifiers": localpart, colon, server name). */
@@ -57,6 +58,9 @@ export async function sendMessage(s: MatrixState, m: OutgoingMessage): Promise<S
     } catch (e) {
       throw new SendRejected(`the file could not be uploaded: ${e instanceof Error ? e.message : String(e)}`, { cause: e, retryable: false });
     }
+    // Our own encrypted file stays downloadable here: its key is kept like one read from a room.
+    const file = uploaded.content.file;
+    if (file && typeof file === 'object') rememberEncryptedFile(s.ctx?.kv, file as Record<string, unknown>);
     // Spec v1.10 media captions: `body` is the caption when `filename` differs from it.
     Object.assign(content, uploaded.content, { msgtype: msgtypeFor(a.mime), filename: a.name, body: m.body.trim() || a.name });
   }

@@ -3,6 +3,7 @@
  * and power levels from the room state, the live timeline for read receipts.
  */
 import type { Session } from './events/types.js';
+import { rememberEncryptedFile } from './download.js';
 import { conversationOf } from './rooms.js';
 import type { MatrixState } from './state.js';
 
@@ -32,6 +33,9 @@ export function makeSession(s: MatrixState): Session {
     redactLevel(roomId) {
       const v = powerLevels(roomId).redact;
       return typeof v === 'number' ? v : 50;
+    },
+    rememberFile(file) {
+      rememberEncryptedFile(s.ctx?.kv, file);
     },
     ownEventsUpTo(roomId, eventId) {
       const events = room(roomId)?.getLiveTimeline().getEvents() ?? [];

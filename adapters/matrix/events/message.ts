@@ -14,13 +14,23 @@ export function onRoomMessage(s: Session, ev: EventView): void {
   }
   s.recent.remember(ev.eventId, { roomId: ev.roomId, sender: ev.sender, type: ev.type });
   const r = renderContent(ev.content, s.own, ev.type);
+  // What decrypts an encrypted attachment is kept by the adapter for download (the engine's late-decryption change
+  // carries no ext).
+  if (r.file) s.rememberFile?.(r.file);
   if (ev.late) {
-    // A message whose decryption failed earlier (shown as a placeholder with this event id) is readable now.
+    // A message whose decryption failed earlier (shown as a placeholder with this event id) is readable now: not an
+    // edit, the placeholder takes the text, attachments and encryption it should have had.
     s.emit({
       type: 'message.update',
       conversationRemoteId: ev.roomId,
       targetRemoteId: ev.eventId,
-      change: { kind: 'edit', body: r.body, ...(r.spans ? { spans: r.spans } : {}), editedAt: ev.ts, by: ev.sender },
+      change: {
+        kind: 'decrypted',
+        body: r.body,
+        ...(r.spans ? { spans: r.spans } : {}),
+        encryption: ev.encryption,
+        ...(r.attachments ? { attachments: r.attachments } : {}),
+      },
     });
     return;
   }

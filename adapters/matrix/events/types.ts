@@ -77,6 +77,8 @@ export interface Session {
   redactLevel(roomId: string): number;
   /** Own events in the room's known timeline up to and including `eventId`, newest first (for read receipts). */
   ownEventsUpTo(roomId: string, eventId: string): string[];
+  /** Keeps the `file` object (key, iv, hashes) of an encrypted attachment, by its mxc URL, for a later download. */
+  rememberFile?(file: Record<string, unknown>): void;
 }
 
 /** The `m.relates_to` of a content, typed loosely. */

@@ -78,9 +78,10 @@ test('a key backup made on one device lets a new device read the history it coul
   await assert.rejects(second.adapter.command('backup-restore', ['not a key']), /not a recovery key/);
   await second.adapter.command('backup-restore', recoveryKey.split(' '));
   await second.ctx.waitFor<Notice>((e) => e.type === 'notice' && /restored [1-9]\d* of \d+ room keys/.test(e.text), 'restore notice', 60_000);
-  const readable = await waitUpdate(second, (u) => u.targetRemoteId === sent.remoteId && u.change.kind === 'edit', 'the placeholder becomes the text');
-  assert.equal(readable.change.kind === 'edit' && readable.change.body, 'the old secret');
-  assert.equal(readable.change.kind === 'edit' && readable.change.by, bob.userId);
+  const readable = await waitUpdate(second, (u) => u.targetRemoteId === sent.remoteId && u.change.kind === 'decrypted', 'the placeholder becomes the text');
+  assert.equal(readable.change.kind === 'decrypted' && readable.change.body, 'the old secret');
+  assert.equal(readable.change.kind === 'decrypted' && readable.change.encryption.scheme, 'megolm');
+  assert.equal(readable.change.kind === 'decrypted' && readable.change.encryption.error, undefined);
   await waitFor(() => !pending().includes(sent.remoteId!), 'the placeholder forgotten once readable', 60_000);
   // History now returns the text; the event is no placeholder any more, so it comes back as a plain message.
   const page = await second.adapter.history(room, undefined, 20);

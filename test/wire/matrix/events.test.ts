@@ -139,7 +139,7 @@ test('typing lists become starts and stops (never ourselves); read receipts mark
   assert.equal(f.ctx.ofType('message.update').filter((u) => u.change.kind === 'delivery').length, 2);
 });
 
-test('an undecryptable event is a placeholder naming why; its late decryption edits it in place', () => {
+test('an undecryptable event is a placeholder naming why; its late decryption turns it into the text (not an edit)', () => {
   const f = fixture();
   const raw = { type: 'm.room.encrypted', sender: '@bob:hs.test', event_id: '$enc', origin_server_ts: 5, content: { algorithm: 'm.megolm.v1.aes-sha2', ciphertext: 'AAAA', device_id: 'BOBDEV', session_id: 's' } };
   f.event('!room:hs.test', raw);
@@ -166,7 +166,7 @@ test('an undecryptable event is a placeholder naming why; its late decryption ed
     type: 'message.update',
     conversationRemoteId: '!room:hs.test',
     targetRemoteId: '$enc',
-    change: { kind: 'edit', body: 'secret', editedAt: 5, by: '@bob:hs.test' },
+    change: { kind: 'decrypted', body: 'secret', encryption: { scheme: 'megolm', senderDevice: 'BOBDEV', trust: 'unverified' } },
   });
   // A late decryption that is a reaction removes the placeholder, then reacts.
   f.event('!room:hs.test', { ...raw, event_id: '$enc2' });
