@@ -11,7 +11,8 @@ import { normalizeAddress } from './address.js';
 import { Autocrypt } from './autocrypt.js';
 import { applyDiscovery } from './discovery.js';
 import { emailCapabilities } from './capabilities.js';
-import { sendDelete, sendEdit } from './editing.js';
+import { leaveGroup, sendDelete, sendEdit } from './editing.js';
+import { getGroup } from './groups.js';
 import { runCommand, startJoin } from './commands.js';
 import { connect, stopConnection } from './imap-connection.js';
 import { readOptions } from './options.js';
@@ -59,7 +60,12 @@ export class EmailAdapter implements Adapter {
     this.s.emit({ type: 'conversation', conversation: { remoteId: a, kind: 'direct', title: a, joined: true } });
   }
 
+  /** Leaves a group (its members are told, as Delta Chat does); a 1:1 chat is only closed here. */
   async leave(remoteId: string): Promise<void> {
+    if (!remoteId.includes('@') && getGroup(this.s, remoteId)) {
+      await leaveGroup(this.s, remoteId);
+      return;
+    }
     this.s.emit({ type: 'conversation', conversation: { remoteId, kind: remoteId.includes('@') ? 'direct' : 'group', joined: false } });
   }
 

@@ -76,3 +76,14 @@ export async function renameGroup(s: EmailState, groupId: string | undefined, na
   putGroup(s, id, next);
   announceGroup(s, id, next);
 }
+
+/** Leaves a group: the members hear `Chat-Group-Member-Removed` naming us (as Delta Chat sends it), then we stop. */
+export async function leaveGroup(s: EmailState, groupId: string): Promise<void> {
+  const group = getGroup(s, groupId);
+  if (!group || group.left) return;
+  const self = s.opts!.address;
+  await sendChat(s, { conversation: { remoteId: groupId, kind: 'group' }, body: `Group left by ${self}.`, headers: [['Chat-Group-Member-Removed', self]], control: true });
+  const next = { ...group, left: true };
+  putGroup(s, groupId, next);
+  announceGroup(s, groupId, next);
+}
