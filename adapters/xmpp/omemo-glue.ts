@@ -3,14 +3,49 @@
  * the `/omemo` and `/download` commands, and the lines a contact's new device or changed key leaves in the
  * conversation it was seen in.
  */
+import type { Element } from '@xmpp/xml';
 import { SendRejected, type OutgoingAttachment } from '../../src/core/contract.js';
+import type { EncryptionInfo } from '../../src/core/model.js';
+import { bareJid } from './jid.js';
+import { conversationOmemo } from './omemo/conversation-policy.js';
 import { aesgcmUrl } from './omemo/aesgcm.js';
 import type { OmemoCommandHost } from './omemo/commands.js';
 import { downloadAesgcm, downloadDir, encryptToTempFile, FileTransferError } from './omemo/file-transfer.js';
-import type { DeviceChange } from './omemo/pipeline.js';
+import { OmemoEncryptError, type DeviceChange } from './omemo/pipeline.js';
 import type { Connection, XmppState } from './state.js';
 import { trustOf, uploadAttachment, type Uploaded } from './upload.js';
 import { groupFingerprint } from './omemo/commands.js';
+
+/**
+ * Encrypts a chat stanza in place with OMEMO for the contact, or for a room's members (their real JIDs, XEP-0384 §6);
+ * undefined when no one there publishes devices (sent as is). Never in the clear when encryption is due but fails:
+ * SendRejected in plain words.
+ */
+export async function encryptOrRefuse(s: XmppState, conn: Connection, stanza: Element, to: string, members?: string[]): Promise<EncryptionInfo | undefined> {
+  const request = (iq: Element) => s.request(conn, iq);
+  try {
+    if (members) return await s.omemo!.encryptGroupOutgoing(stanza, to, members, request);
+    return await s.omemo!.encryptOutgoing(stanza, to, request);
+  } catch (e) {
+    if (e instanceof OmemoEncryptError) throw new SendRejected(e.message, { cause: e });
+    throw new SendRejected('OMEMO encryption failed; the message was not sent', { cause: e, retryable: true });
+  }
+}
+
+/**
+ * A correction (XEP-0308) of a message in a conversation goes as its messages do (conversation-policy.ts): its new
+ * text encrypted when OMEMO is due, never in the clear where `/omemo on` is set.
+ */
+export async function encryptCorrection(s: XmppState, conn: Connection, stanza: Element, conversation: string): Promise<void> {
+  if (!s.omemo) return;
+  // A private message through a room (room/nick) is one-to-one, not for the room's members.
+  const room = conversation.includes('/') ? undefined : s.rooms.get(bareJid(conversation));
+  const policy = conversationOmemo(s.ctx!.kv, room?.jid ?? bareJid(conversation) ?? conversation);
+  if (policy === 'off') return;
+  const members = room ? [...room.occupants.values()].flatMap((p) => (p.account ? [p.account] : [])) : undefined;
+  const info = await encryptOrRefuse(s, conn, stanza, room ? room.jid : conversation, members);
+  if (!info && policy === 'on') throw new SendRejected('not sent: OMEMO is on in this conversation (/omemo on) but no one here publishes OMEMO devices; /omemo off sends it unencrypted');
+}
 
 /** Whether the contact (or any of a room's members) publishes OMEMO devices: then a file is encrypted before upload. */
 export async function omemoPeersPublish(s: XmppState, conn: Connection, conversation: string, members?: string[]): Promise<boolean> {

@@ -17,6 +17,7 @@ import { RICH_NS } from './rich-ns.js';
 import type { Room } from './rooms.js';
 import type { Connection, XmppState } from './state.js';
 import { xmlSafe } from './xml-text.js';
+import { encryptCorrection } from './omemo-glue.js';
 
 /** XEP-0424 §4: the body shown by clients that do not know retractions. */
 export const RETRACTION_FALLBACK = "This person attempted to retract a previous message, but it's unsupported by your client.";
@@ -108,7 +109,10 @@ export async function sendEdit(s: XmppState, remoteId: string, conversationRemot
   const w = where(s, conversationRemoteId);
   const known = s.rich.lookup(s.ctx?.kv, w.conv, remoteId);
   const msgId = known?.msgId ?? remoteId;
-  await write(w, message(w, xml('body', {}, xmlSafe(body)), xml('replace', { xmlns: RICH_NS.correct, id: msgId })));
+  const stanza = message(w, xml('body', {}, xmlSafe(body)), xml('replace', { xmlns: RICH_NS.correct, id: msgId }));
+  // The new text is as private as the message it corrects (OMEMO, omemo-glue.ts).
+  await encryptCorrection(s, w.conn, stanza, w.to);
+  await write(w, stanza);
   s.rich.remember(s.ctx?.kv, w.conv, remoteId, { ...known, msgId, quote: body }, false);
 }
 

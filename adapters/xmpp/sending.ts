@@ -2,15 +2,14 @@
  * Outgoing traffic of a conversation: messages (Adapter.send) and chat states (Adapter.setTyping). Delivery
  * outcomes are tracked by outgoing.ts (stream management acks, receipts, room echoes).
  */
-import xml, { type Element } from '@xmpp/xml';
+import xml from '@xmpp/xml';
 import { SendRejected, type OutgoingMessage, type SendResult } from '../../src/core/contract.js';
 import { supports } from './disco.js';
 import { bareOf, normalizeJid, parseJid } from './jid.js';
 import { NS } from './ns.js';
 import type { EncryptionInfo } from '../../src/core/model.js';
-import { OmemoEncryptError } from './omemo/pipeline.js';
 import { conversationOmemo } from './omemo/conversation-policy.js';
-import { omemoPeersPublish, uploadEncrypted } from './omemo-glue.js';
+import { encryptOrRefuse, omemoPeersPublish, uploadEncrypted } from './omemo-glue.js';
 import { decorateOutgoing, rememberSent } from './rich-sending.js';
 import type { Connection, XmppState } from './state.js';
 import { bodyWithUpload, dropClearLinkWhenEncrypted, oobElement, reportUploaded, uploadAttachment } from './upload.js';
@@ -85,17 +84,6 @@ export async function sendMessage(s: XmppState, message: OutgoingMessage): Promi
   if (!room && !conn.client.sm.enabled) s.outgoing.accepted(id);
   // The engine learns where the file now lives from an echo of the own message (upload.ts).
   return upload ? result.then((r) => reportUploaded(s, message, upload, r)) : result;
-}
-
-async function encryptOrRefuse(s: XmppState, conn: Connection, stanza: Element, to: string, members?: string[]): Promise<EncryptionInfo | undefined> {
-  const request = (iq: Element) => s.request(conn, iq);
-  try {
-    if (members) return await s.omemo!.encryptGroupOutgoing(stanza, to, members, request);
-    return await s.omemo!.encryptOutgoing(stanza, to, request);
-  } catch (e) {
-    if (e instanceof OmemoEncryptError) throw new SendRejected(e.message, { cause: e });
-    throw new SendRejected('OMEMO encryption failed; the message was not sent', { cause: e, retryable: true });
-  }
 }
 
 /**

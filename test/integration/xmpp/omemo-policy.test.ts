@@ -7,7 +7,8 @@
  *   same into his download_dir;
  * - SendResult.encryption says how each message went; `/omemo on` never sends in the clear; `/omemo off` needs
  *   `confirm` where the contact uses OMEMO; distrusting every device refuses the message in plain words;
- * - `/omemo` lists carol's device with its fingerprint; a second device of carol leaves an unmistakable line.
+ * - `/omemo` lists carol's device with its fingerprint; a second device of carol leaves an unmistakable line;
+ * - a correction of an encrypted message is encrypted as well.
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
@@ -178,6 +179,18 @@ describe('OMEMO policy, commands and encrypted files', { skip: skip(), timeout: 
     assert.equal(r.encryption?.trust, 'verified');
     const got = await carol.waitEvent((e) => (e.event === 'message' && e.body === 'verified now') || e.event === 'decrypt-error', 'carol decrypts', mark);
     assert.equal(got.event, 'message', JSON.stringify(got));
+  });
+
+  it('a correction (XEP-0308) of an encrypted message is encrypted too: its new text never goes in the clear', async () => {
+    const mark = carol.events.length;
+    const r = await alice.adapter.send({ localId: 'fix-1', conversation: { remoteId: C, kind: 'direct' }, kind: 'text', body: 'teh typo' });
+    await carol.waitEvent((e) => e.event === 'message' && e.body === 'teh typo', 'carol got the original', mark);
+    await alice.adapter.edit!(r.remoteId!, C, 'the fix');
+    const got = await carol.waitEvent((e) => (e.event === 'message' && e.body === 'the fix') || e.event === 'decrypt-error', 'carol decrypts the correction', mark);
+    assert.equal(got.event, 'message', JSON.stringify(got));
+    const stanza = got.stanza as string;
+    assert.match(stanza, /<replace xmlns="urn:xmpp:message-correct:0" id="fix-1"/);
+    assert.ok(!stanza.includes('the fix'), 'the corrected text is not in the clear');
   });
 
   it('a second device of carol leaves an unmistakable line in her conversation, and gets the next message', async () => {
