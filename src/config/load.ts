@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import type { Protocol } from '../core/model.js';
 import { parseProxyUrl, type ProxyConfig } from '../core/net/proxy.js';
+import { buildKeymap } from '../core/keys/build-keymap.js';
 import { indexKeyLines, locateKey, type KeyPath } from './locate.js';
 import {
   COMMON_ACCOUNT_KEYS,
@@ -17,12 +18,14 @@ import {
   PROTOCOLS,
   configSchema,
   type ConfigOutput,
+  type KeysConfig,
   type LogConfig,
+  type NotificationsConfig,
   type UiConfig,
 } from './schema.js';
 import { closest } from './suggest.js';
 
-export type { LogConfig, UiConfig } from './schema.js';
+export type { KeysConfig, LogConfig, UiConfig } from './schema.js';
 
 /** Where an account's password comes from. `none`: natter asks interactively when it needs one. */
 export type SecretSource = { kind: 'none' } | { kind: 'plain'; value: string } | { kind: 'command'; command: string };
@@ -60,6 +63,10 @@ export interface LoadedConfig {
   missing: boolean;
   ui: UiConfig;
   log: LogConfig;
+  /** `[notifications]` with defaults applied (optional for configs built by hand in tests). */
+  notifications?: NotificationsConfig;
+  /** `[keys]`: the keymap and its `[keys.bind]` overrides, checked (optional for configs built by hand in tests). */
+  keys?: KeysConfig;
   accounts: AccountConfig[];
   /** Plain sentences for the user (insecure permissions, certificate checks turned off). */
   warnings: string[];
@@ -73,7 +80,7 @@ interface Problem {
 /** The config of a profile without a config file: defaults, no accounts. */
 export function emptyConfig(file: string, missing = true): LoadedConfig {
   const parsed = configSchema.parse({});
-  return { file, missing, ui: parsed.ui, log: parsed.log, accounts: [], warnings: [] };
+  return { file, missing, ui: parsed.ui, log: parsed.log, notifications: parsed.notifications, keys: parsed.keys, accounts: [], warnings: [] };
 }
 
 /**
@@ -139,6 +146,9 @@ export function loadConfig(file: string, options: { required?: boolean } = {}): 
       });
     }
   });
+  for (const p of buildKeymap(parsed.keys.keymap, parsed.keys.bind).problems) {
+    problems.push({ path: ['keys', 'bind', p.action], message: p.message });
+  }
   const caFiles = parsed.accounts.map((account, i) => {
     if (account.ca_file === undefined) return undefined;
     const path = resolveConfigPath(file, account.ca_file);
@@ -175,7 +185,7 @@ export function loadConfig(file: string, options: { required?: boolean } = {}): 
     };
   });
 
-  return { file, missing: false, ui: parsed.ui, log: parsed.log, accounts, warnings: warningsFor(file, accounts) };
+  return { file, missing: false, ui: parsed.ui, log: parsed.log, notifications: parsed.notifications, keys: parsed.keys, accounts, warnings: warningsFor(file, accounts) };
 }
 
 /** A validated proxy value (account or global) as the account uses it; "none" and no value mean no proxy. */
@@ -269,6 +279,8 @@ function knownKeysAt(path: KeyPath, raw: unknown): readonly string[] {
   if (path.length === 1 && path[0] === 'ui') return CONFIG_KEYS.ui;
   if (path.length === 1 && path[0] === 'log') return CONFIG_KEYS.log;
   if (path.length === 1 && path[0] === 'network') return CONFIG_KEYS.network;
+  if (path.length === 1 && path[0] === 'keys') return CONFIG_KEYS.keys;
+  if (path.length === 1 && path[0] === 'notifications') return CONFIG_KEYS.notifications;
   if (path.length === 2 && path[0] === 'accounts') {
     const protocol = rawAt(raw, [...path, 'protocol']);
     if ((PROTOCOLS as readonly unknown[]).includes(protocol)) return CONFIG_KEYS[protocol as Protocol];

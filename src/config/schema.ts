@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { Protocol } from '../core/model.js';
 import { parseProxyUrl } from '../core/net/proxy.js';
+import { KEYMAP_NAMES } from '../core/keys/key-bindings.js';
 
 export const PROTOCOLS = ['irc', 'xmpp', 'matrix', 'email'] as const satisfies readonly Protocol[];
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -69,9 +70,57 @@ export const networkShape = {
   proxy: proxy().optional(),
 };
 
+/**
+ * Keys of `[keys]`: the keymap and `[keys.bind]` overrides (action name = a chord or a list of chords). Action names,
+ * chords and collisions are checked by load.ts against src/core/keys (so the messages can list the valid actions).
+ */
+export const keysShape = {
+  keymap: z.enum(KEYMAP_NAMES, must(`one of ${KEYMAP_NAMES.join(', ')}`)).default('default'),
+  bind: z
+    .record(
+      z.string(),
+      z.union([z.string(), z.array(z.string())], must('a key such as "C-p" or a list of keys such as ["C-p", "M-up"]')),
+      { error: () => 'must be a table: write it as a [keys.bind] section of action = "key" lines' },
+    )
+    .default({}),
+};
+
 /** Keys of `[log]`. */
 export const logShape = {
   level: z.enum(LOG_LEVELS, must(`one of ${LOG_LEVELS.join(', ')}`)).default('info'),
+};
+
+/** Notification levels: every live message, only mentions (and keyword matches), or nothing. */
+export const NOTIFY_LEVELS = ['all', 'mentions', 'none'] as const;
+const notifyLevel = () => z.enum(NOTIFY_LEVELS, must('one of all, mentions, none'));
+/** How desktop notifications reach the terminal; "auto" picks OSC 99 under kitty, OSC 777 elsewhere, none in tmux/screen. */
+export const DESKTOP_NOTIFY = ['auto', 'osc777', 'osc9', 'osc99', 'off'] as const;
+
+/** Keys of `[notifications]` (see src/core/notify). */
+export const notificationsShape = {
+  level: notifyLevel().default('mentions'),
+  /** Words that count as a mention (case-insensitive, whole words) and are highlighted. */
+  keywords: z.array(text('a non-empty word without line breaks', /^[^\r\n\0]{1,100}$/), must('a list of words')).default([]),
+  /** Do not disturb: nothing notifies (counts and highlights stay). */
+  dnd: bool(false),
+  /** Private notifications: never the message text, only who wrote in which conversation. */
+  private: bool(false),
+  bell: bool(true),
+  desktop: z.enum(DESKTOP_NOTIFY, must(`one of ${DESKTOP_NOTIFY.join(', ')}`)).default('auto'),
+  /** notify_command: argv (no shell); gets NATTER_NOTIFY_TITLE, NATTER_NOTIFY_BODY, … in its environment. */
+  command: z.array(z.string(must('a string')).min(1, must('a non-empty string')), must('a list of strings: the program and its arguments')).min(1, must('a non-empty list')).optional(),
+  /** Inside tmux/screen the OSC is wrapped for passthrough (tmux needs `set -g allow-passthrough on`). */
+  passthrough: bool(false),
+};
+
+/** Per-account notification and privacy keys (they land in the account's settings, so the engine sees them). */
+export const accountNotifyShape = {
+  /** Overrides `[notifications] level` for this account. */
+  notify: notifyLevel().optional(),
+  /** Send typing notifications (IRCv3 +typing, XEP-0085, Matrix m.typing). */
+  send_typing: bool(true),
+  /** Send read receipts and chat markers (XEP-0333, Matrix m.read, email MDNs). */
+  send_receipts: bool(true),
 };
 
 const NAME = 'a name made of letters, digits, ".", "_" and "-", such as "libera"';
@@ -104,6 +153,7 @@ const channel = () => text(CHANNEL, /^[#&+!][^\s,:\x07\0]{1,199}(?: [^\s,]{1,100
 
 export const ircShape = {
   ...commonAccountShape,
+  ...accountNotifyShape,
   protocol: z.literal('irc'),
   host: host(),
   port: port().optional(),
@@ -122,6 +172,7 @@ export const ircShape = {
 const XMPP_TLS = ['starttls', 'direct'] as const;
 export const xmppShape = {
   ...commonAccountShape,
+  ...accountNotifyShape,
   protocol: z.literal('xmpp'),
   jid: text('a bare JID such as "alice@example.org" (no /resource)', /^[^@/\s]+@[^@/\s]+$/),
   host: host().optional(),
@@ -139,6 +190,7 @@ export const xmppShape = {
 
 export const matrixShape = {
   ...commonAccountShape,
+  ...accountNotifyShape,
   protocol: z.literal('matrix'),
   homeserver: z
     .url({ protocol: /^https?$/, ...must('an http(s) URL such as "https://matrix.example.org"') })
@@ -158,6 +210,7 @@ const MAIL_SECURITY = ['tls', 'starttls'] as const;
 const security = () => z.enum(MAIL_SECURITY, must('one of tls, starttls')).default('tls');
 export const emailShape = {
   ...commonAccountShape,
+  ...accountNotifyShape,
   protocol: z.literal('email'),
   address: text('an email address such as "alice@example.org"', /^[^@\s]+@[^@\s]+$/),
   imap_host: host().optional(),
@@ -201,6 +254,8 @@ export const configSchema = z.strictObject({
   ui: z.strictObject(uiShape, TABLE('ui')).prefault({}),
   log: z.strictObject(logShape, TABLE('log')).prefault({}),
   network: z.strictObject(networkShape, TABLE('network')).prefault({}),
+  keys: z.strictObject(keysShape, TABLE('keys')).prefault({}),
+  notifications: z.strictObject(notificationsShape, TABLE('notifications')).prefault({}),
   accounts: z.array(accountSchema, must('a list of accounts: start each one with a [[accounts]] line')).default([]),
 });
 
@@ -209,6 +264,8 @@ export type ConfigOutput = z.output<typeof configSchema>;
 export type UiConfig = z.output<typeof configSchema>['ui'];
 export type LogConfig = z.output<typeof configSchema>['log'];
 export type NetworkConfig = z.output<typeof configSchema>['network'];
+export type KeysConfig = z.output<typeof configSchema>['keys'];
+export type NotificationsConfig = z.output<typeof configSchema>['notifications'];
 
 /** Keys common to all accounts: not part of an account's protocol `settings`. */
 export const COMMON_ACCOUNT_KEYS = ['protocol', ...Object.keys(commonAccountShape)] as const;
@@ -254,10 +311,12 @@ const accountKeys = (shape: object): string[] => ['name', 'protocol', ...Object.
 
 /** Every key the schema knows, by table; protocol lists include the common account keys. */
 export const CONFIG_KEYS = {
-  top: ['ui', 'log', 'network', 'accounts'],
+  top: ['ui', 'log', 'network', 'keys', 'notifications', 'accounts'],
   ui: Object.keys(uiShape),
+  notifications: Object.keys(notificationsShape),
   log: Object.keys(logShape),
   network: Object.keys(networkShape),
+  keys: Object.keys(keysShape),
   common: accountKeys(commonAccountShape),
   irc: accountKeys(ircShape),
   xmpp: accountKeys(xmppShape),
