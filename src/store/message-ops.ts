@@ -139,6 +139,7 @@ export function updateMessage(ctx: StoreContext, id: string, patch: MessagePatch
   const params: Record<string, SQLInputValue> = {
     id,
     remote_id: patch.remoteId ?? null,
+    sender_name: patch.senderName ?? null,
     // The confirmed own message's (sender, server time, text) key: without it, a replay that carries no msgid (a
     // bouncer's buffer, ZNC 1.8) is stored a second time.
     dedup_key: patch.dedupKey ?? null,

@@ -83,6 +83,7 @@ export const sql = {
    */
   updateMessage: `UPDATE messages SET
       remote_id = COALESCE(:remote_id, remote_id),
+      sender_name = COALESCE(:sender_name, sender_name),
       dedup_key = CASE WHEN :dedup_key IS NULL OR EXISTS (SELECT 1 FROM messages o
           WHERE o.conversation_id = messages.conversation_id AND o.dedup_key = :dedup_key AND o.id <> messages.id)
         THEN dedup_key ELSE :dedup_key END,
@@ -161,6 +162,19 @@ export const sql = {
       ORDER BY f.rowid DESC LIMIT :window
     )
     ORDER BY sent_at DESC, seq DESC LIMIT :limit`,
+  /**
+   * The unified inbox: unread messages (or unread mentions) of every conversation, newest first. Driven by the small
+   * conversations table (only rows with unread messages), then for each the partial index messages_unread
+   * (conversation_id, seq, mentions_me WHERE counts_unread = 1) from the last read seq on (CROSS JOIN fixes that order:
+   * left alone, the planner walks the whole partial index, every message ever counted). No read message is visited. Only those rows are sorted by time (a temporary b-tree bounded by the unread count and
+   * :limit).
+   */
+  inbox: `SELECT m.*, c.title AS conversation_title, a.protocol AS protocol
+    FROM conversations c
+      CROSS JOIN messages m INDEXED BY messages_unread
+      JOIN accounts a ON a.id = c.account_id
+    WHERE c.unread > 0 AND m.conversation_id = c.id AND m.counts_unread = 1 AND m.seq > c.last_read_seq AND (:mentions = 0 OR (c.mentions > 0 AND m.mentions_me = 1))
+    ORDER BY m.sent_at DESC, m.seq DESC LIMIT :limit`,
   /**
    * Search, step 2: the hit rows with their conversation titles. (Snippets are built from these bodies in
    * search-snippet.ts; FTS5's snippet() over the hits was the most expensive step.)

@@ -4,6 +4,7 @@
  * for these indexed, paged queries) and returns plain data.
  */
 import type { KeyValue } from '../core/contract.js';
+import type { InboxEntry, InboxOptions } from '../core/engine-api.js';
 import type {
   Account,
   Attachment,
@@ -69,6 +70,8 @@ export type InsertResult = { inserted: true; message: Message } | { inserted: fa
 
 export interface MessagePatch {
   remoteId?: string;
+  /** How the network shows the sender: an own room message takes the room nick from its reflection. */
+  senderName?: string;
   /** Set when the server confirms an own message with its time, so a later replay of it dedups. */
   dedupKey?: string;
   body?: string;
@@ -150,6 +153,9 @@ export interface Store {
 
   /** Full-text search (FTS5) over all accounts; newest first. */
   search(query: string, options?: SearchOptions): SearchHit[];
+
+  /** Unread messages (or unread mentions) across all accounts, newest first (see sql.inbox for the index used). */
+  inbox(options?: InboxOptions): InboxEntry[];
 
   kv(accountId: string): KeyValue;
 

@@ -113,6 +113,13 @@ export function ingestMessage(deps: IngestDeps, accountId: string, m: IncomingMe
     if (own && own.conversationId === conv.id) {
       const alt = (m.altIds ?? []).filter((x) => x !== (m.remoteId ?? own.remoteId));
       if (alt.length > 0) store.addAltIds(own.id, conv.id, alt);
+      // The outbox row was written with the account's address; the network's copy says how others see us (the room
+      // nick in XMPP MUC, the display name in Matrix).
+      const shownAs = m.senderName !== undefined ? line(m.senderName) : '';
+      if (shownAs && shownAs !== own.senderName) {
+        store.updateMessage(own.id, { senderName: shownAs });
+        deps.changes.timeline(conv.id);
+      }
       if (own.delivery === 'pending' || own.delivery === 'failed' || !own.remoteId) {
         const updated = store.updateMessage(own.id, {
           remoteId: m.remoteId ?? own.remoteId,

@@ -256,6 +256,25 @@ test('an echo without a label confirms the pending own message instead of adding
   r.store.close();
 });
 
+test('an own message confirmed first by the server takes the name its reflection shows (the room nick)', async () => {
+  const r = await rig();
+  const conv = channel(r);
+  r.adapter.onSend = async () => ({ remoteId: 'r1', state: 'sent' });
+  r.adapter.online('alice@example.org');
+  await r.engine.dispatch({ type: 'send', conversationId: conv.id, body: 'named' });
+  await settle(r.engine);
+  assert.equal(r.store.messages(conv.id, { limit: 1 })[0]?.delivery, 'sent');
+  r.adapter.emit({
+    type: 'message',
+    message: { conversation: { remoteId: '#natter', kind: 'channel' }, senderId: 'alice@example.org', senderName: 'Alice\u001b[31m', direction: 'out', kind: 'text', body: 'named', remoteId: 'r1', sentAt: Date.now() },
+  });
+  await settle(r.engine);
+  const rows = r.store.messages(conv.id, { limit: 10 });
+  assert.deepEqual(rows.map((m) => [m.body, m.senderName]), [['named', 'Alice']]);
+  assert.ok(isSafeForTerminal(rows[0]!.senderName));
+  r.store.close();
+});
+
 test('mentions of the own nick are flagged and counted; mark-read clears the counts', async () => {
   const r = await rig();
   r.adapter.online('Alice');
