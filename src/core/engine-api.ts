@@ -3,7 +3,7 @@
  * return value is plain data so the same interface can later run over a Unix socket (detach/attach).
  */
 import type { Action, ActionResult } from './actions.js';
-import type { Account, Conversation, Message, PageCursor, Participant, SearchHit } from './model.js';
+import type { Account, Conversation, Message, PageCursor, Participant, Protocol, SearchHit } from './model.js';
 
 /** What changed since the last notification. Notifications are batched (at most one per animation frame). */
 export interface ChangeSet {
@@ -15,6 +15,23 @@ export interface ChangeSet {
   members: string[];
   typing: string[];
   status: boolean;
+}
+
+/** One row of the unified inbox ("All unread" / "Mentions" across every account). */
+export interface InboxEntry {
+  message: Message;
+  /** The network of the message's account. */
+  protocol: Protocol;
+  conversationTitle: string;
+  /** The body on one line (already sanitized on ingest; line breaks and runs of spaces collapsed), at most 200 chars. */
+  snippet: string;
+}
+
+/** Which inbox: every unread message, or only the unread ones that mention the user. */
+export interface InboxOptions {
+  mentionsOnly?: boolean;
+  /** At most this many entries (default 200). */
+  limit?: number;
 }
 
 export interface StatusMessage {
@@ -36,6 +53,11 @@ export interface EngineApi {
   /** Own name on the conversation's account (for highlighting and completion). */
   selfName(conversationId: string): string | undefined;
   search(query: string, filters?: { conversationId?: string; sender?: string; accountId?: string }): SearchHit[];
+  /**
+   * The unified inbox: unread messages (or unread mentions) across all accounts, newest first. Re-read it when a
+   * ChangeSet names conversations or timelines (unread counts move with both).
+   */
+  inbox(options?: InboxOptions): InboxEntry[];
   dispatch(action: Action): Promise<ActionResult>;
   /** Calls the listener with batched changes; returns the unsubscribe function. */
   subscribe(listener: (changes: ChangeSet) => void): () => void;

@@ -8,7 +8,7 @@
  * actions wait (see DaemonLink); when the link is back every view re-reads.
  */
 import type { Action, ActionResult } from '../core/actions.js';
-import type { ChangeSet, EngineApi, StatusMessage } from '../core/engine-api.js';
+import type { ChangeSet, EngineApi, InboxEntry, InboxOptions, StatusMessage } from '../core/engine-api.js';
 import type { Account, Conversation, Message, PageCursor, Participant, SearchHit } from '../core/model.js';
 import type { Store } from '../store/types.js';
 import type { Changes, DaemonLink, LinkState } from './daemon-link.js';
@@ -128,6 +128,9 @@ export class RemoteEngine implements EngineApi {
   }
   search(query: string, filters?: { conversationId?: string; sender?: string; accountId?: string }): SearchHit[] {
     return this.store.search(query, filters);
+  }
+  inbox(options?: InboxOptions): InboxEntry[] {
+    return this.store.inbox(options);
   }
   async dispatch(action: Action): Promise<ActionResult> {
     // Quitting the UI detaches it; the daemon keeps every connection.

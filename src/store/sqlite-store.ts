@@ -7,8 +7,10 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import type { KeyValue } from '../core/contract.js';
+import type { InboxEntry, InboxOptions } from '../core/engine-api.js';
 import type { Account, Conversation, Message, PageCursor, Participant, SearchHit } from '../core/model.js';
 import * as conversationOps from './conversation-ops.js';
+import * as inboxOps from './inbox-ops.js';
 import * as kvOps from './kv-ops.js';
 import * as memberOps from './member-ops.js';
 import * as messageOps from './message-ops.js';
@@ -166,6 +168,10 @@ export class SqliteStore implements Store {
 
   search(query: string, options: SearchOptions = {}): SearchHit[] {
     return searchOps.search(this.ctx, query, options);
+  }
+
+  inbox(options: InboxOptions = {}): InboxEntry[] {
+    return inboxOps.inbox(this.ctx, options);
   }
 
   // ── kv ───────────────────────────────────────────────────────────────────────────────────────────────────────────

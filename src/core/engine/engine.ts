@@ -5,7 +5,7 @@
 import { setImmediate as defer } from 'node:timers';
 import type { Action, ActionResult } from '../actions.js';
 import type { AdapterContext, AdapterEvent } from '../contract.js';
-import type { ChangeSet, EngineApi, StatusMessage } from '../engine-api.js';
+import type { ChangeSet, EngineApi, InboxEntry, InboxOptions, StatusMessage } from '../engine-api.js';
 import { userMessageOf } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Account, Conversation, Message, PageCursor, Participant, SearchHit } from '../model.js';
@@ -312,6 +312,9 @@ export class Engine implements EngineApi {
   }
   search(query: string, filters?: { conversationId?: string; sender?: string; accountId?: string }): SearchHit[] {
     return this.store.search(query, filters);
+  }
+  inbox(options?: InboxOptions): InboxEntry[] {
+    return this.store.inbox(options);
   }
   async dispatch(action: Action): Promise<ActionResult> {
     try {

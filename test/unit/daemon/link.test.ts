@@ -37,6 +37,7 @@ class FakeEngine implements DaemonEngine {
   status = () => this.statusValue;
   selfName = () => undefined;
   search = () => [];
+  inbox = () => [];
   accountIds = () => ['irc'];
   selfOf = () => 'alice';
   transfersIn = (id: string): Record<string, { sent: number; total: number }> => (id === 'c1' ? { m1: { sent: 5, total: 10 } } : {});

@@ -82,3 +82,13 @@ test('search is driven by the FTS5 index and joins messages by rowid', () => {
   assert.equal(p.match(/SEARCH m\b/g)?.length, 1, `one rowid lookup of messages per candidate (filters and sent_at)\n${p}`);
   assert.doesNotMatch(p, /SCAN m\b/, p);
 });
+
+test('the unified inbox reads only unread rows through messages_unread, starting from the conversations', () => {
+  const { dir } = setup();
+  for (const mentions of [0, 1]) {
+    const p = plan(dir, sql.inbox, { mentions, limit: 50 });
+    assert.match(p, /SEARCH m USING (COVERING )?INDEX messages_unread \(conversation_id=\? AND seq>\?\)/, p);
+    assert.doesNotMatch(p, /SCAN m\b/, p);
+    assert.doesNotMatch(p, /SCAN messages\b/, p);
+  }
+});

@@ -4,7 +4,7 @@
  * every messages() request and every dispatched action so tests can assert what the UI asked for.
  */
 import type { Action, ActionResult } from '../../../src/core/actions.js';
-import type { ChangeSet, EngineApi, StatusMessage } from '../../../src/core/engine-api.js';
+import type { ChangeSet, EngineApi, InboxEntry, InboxOptions, StatusMessage } from '../../../src/core/engine-api.js';
 import type { Account, Conversation, Message, PageCursor, Participant, SearchHit } from '../../../src/core/model.js';
 
 export const baseTime = Date.UTC(2026, 10, 20, 12, 0, 0);
@@ -59,6 +59,9 @@ export class FakeEngine implements EngineApi {
   typingNames = new Map<string, string[]>();
   statusMessage: StatusMessage | undefined;
   searchHits: SearchHit[] = [];
+  /** What inbox() returns (mentions-only filters on message.mentionsMe); every call is recorded in inboxCalls. */
+  inboxEntries: InboxEntry[] = [];
+  inboxCalls: InboxOptions[] = [];
   dispatched: Action[] = [];
   messageCalls: { conversationId: string; options: { before?: PageCursor; after?: PageCursor; limit: number }; returned: number }[] = [];
   respond: (action: Action) => ActionResult = () => ({ ok: true });
@@ -102,6 +105,10 @@ export class FakeEngine implements EngineApi {
   }
   search(_query: string): SearchHit[] {
     return this.searchHits;
+  }
+  inbox(options: InboxOptions = {}): InboxEntry[] {
+    this.inboxCalls.push(options);
+    return this.inboxEntries.filter((e) => !options.mentionsOnly || e.message.mentionsMe);
   }
   async dispatch(action: Action): Promise<ActionResult> {
     this.dispatched.push(action);
