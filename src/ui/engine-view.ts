@@ -56,6 +56,11 @@ export class EngineView {
   ) {}
 
   /** Names the conversation on screen; held-back changes are delivered now so the newly shown one is current. */
+  /** The conversation on screen (as last set by setVisible). */
+  visibleConversation(): string | undefined {
+    return this.visible;
+  }
+
   setVisible(id: string | undefined): void {
     if (id === this.visible) return;
     this.visible = id;

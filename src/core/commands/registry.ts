@@ -15,6 +15,7 @@ import { join } from './join.js';
 import { me } from './me.js';
 import { msg } from './msg.js';
 import { nick } from './nick.js';
+import { notify } from './notify.js';
 import { part } from './part.js';
 import { query } from './query.js';
 import { quit } from './quit.js';
@@ -37,6 +38,7 @@ export const commands: readonly CommandDef[] = [
   me,
   msg,
   nick,
+  notify,
   part,
   query,
   quit,

@@ -8,6 +8,7 @@ import type { Conversation } from '../model.js';
 import type { Engine } from './engine.js';
 import { ingestMessage, upsertConversation } from './ingest.js';
 import { helpFor } from './help.js';
+import { CONVERSATION_NOTIFY_KEY } from '../notify/policy.js';
 import { decline, edit, queueOwn, react, reply, retract, upload } from './message-actions.js';
 
 const HISTORY_PAGE = 100;
@@ -25,6 +26,54 @@ function adapterOf(engine: Engine, accountId: string) {
     throw new CommandError(`${accountId} is not connected${rt.unavailable ? `: ${rt.unavailable}` : ''}; /connect ${accountId} to retry`);
   }
   return rt.adapter;
+}
+
+/**
+ * Per-account privacy keys (`send_typing`, `send_receipts`, default true): when one is false the adapter is never asked
+ * to send typing notifications, or read receipts and chat markers, for that account.
+ */
+function accountSends(engine: Engine, accountId: string, key: 'send_typing' | 'send_receipts'): boolean {
+  return engine.runtime(accountId)?.config[key] !== false;
+}
+
+/**
+ * Tells the server how far the user read (XEP-0333 displayed, Matrix m.read, email MDNs): the newest incoming message
+ * with a remote id up to `seq`. Best effort: a failure is logged, the local read state stands.
+ */
+async function sendReadMarker(engine: Engine, conv: Conversation, seq: number): Promise<void> {
+  if (conv.kind === 'server' || !accountSends(engine, conv.accountId, 'send_receipts')) return;
+  const adapter = engine.isOnline(conv.accountId) ? engine.runtime(conv.accountId)?.adapter : undefined;
+  if (!adapter?.markRead) return;
+  const upTo = engine.store
+    .messages(conv.id, { limit: HISTORY_PAGE })
+    .filter((m) => m.seq <= seq && m.direction === 'in' && m.remoteId)
+    .pop();
+  if (!upTo?.remoteId) return;
+  try {
+    await adapter.markRead(conv.remoteId, upTo.remoteId);
+  } catch (error) {
+    engine.log.debug('read marker not sent', error);
+  }
+}
+
+/** `/notify <level>` (commands/notify.ts): stored in the conversation's ext, read by the UI's notification watcher. */
+function setNotifyLevel(engine: Engine, conversationId: string | undefined, level: string | undefined): ActionResult {
+  const conv = conversationId ? conversationOf(engine, conversationId) : undefined;
+  if (!conv || !level || !['all', 'mentions', 'none', 'default'].includes(level)) {
+    throw new CommandError('usage: /notify all|mentions|none|default');
+  }
+  // The store merges by (account, case-folded address); make sure the fold finds this very row before writing.
+  const key = engine.normalize(conv.accountId, conv.remoteId);
+  if (engine.store.findConversation(conv.accountId, key)?.id !== conv.id) {
+    throw new CommandError(`connect ${conv.accountId} first: the level of this conversation cannot be stored now`);
+  }
+  // JSON merge patch (RFC 7396): null removes the key, so "default" falls back to the account's or config's level.
+  const ext = { [CONVERSATION_NOTIFY_KEY]: level === 'default' ? null : level };
+  engine.store.upsertConversation({ accountId: conv.accountId, remoteId: conv.remoteId, key, kind: conv.kind, ext });
+  engine.ingestDeps.conversationIds.clear();
+  engine.changes.conversation(conv.id);
+  const where = conv.title || conv.remoteId;
+  return { ok: true, info: level === 'default' ? `${where} notifies at the default level again` : `${where} now notifies: ${level}` };
 }
 
 /** Stores an own message as pending and lets the outbox send it (now if online, else after reconnecting). */
@@ -154,6 +203,8 @@ export async function runAction(engine: Engine, action: Action): Promise<ActionR
       const conv = engine.store.markRead(action.conversationId, action.seq);
       if (conv && before && (before.unread !== conv.unread || before.mentions !== conv.mentions)) {
         engine.changes.conversation(conv.id);
+        // Only when something was unread: the marker goes out once per read, not on every scroll.
+        await sendReadMarker(engine, conv, action.seq);
       }
       return { ok: true };
     }
@@ -161,7 +212,9 @@ export async function runAction(engine: Engine, action: Action): Promise<ActionR
       // Best effort and silent: a notice that cannot be sent (offline, no support) is simply not sent.
       const conv = engine.store.getConversation(action.conversationId);
       const adapter = conv && engine.isOnline(conv.accountId) ? engine.runtime(conv.accountId)?.adapter : undefined;
-      if (conv && conv.kind !== 'server' && adapter?.capabilities.typing) await adapter.setTyping?.(conv.remoteId, action.active);
+      if (conv && conv.kind !== 'server' && adapter?.capabilities.typing && accountSends(engine, conv.accountId, 'send_typing')) {
+        await adapter.setTyping?.(conv.remoteId, action.active);
+      }
       return { ok: true };
     }
     case 'reply':
@@ -182,6 +235,7 @@ export async function runAction(engine: Engine, action: Action): Promise<ActionR
     case 'load-older':
       return loadOlder(engine, conversationOf(engine, action.conversationId));
     case 'protocol': {
+      if (action.name === 'notify') return setNotifyLevel(engine, action.conversationId, action.args[0]);
       const conv = action.conversationId ? engine.store.getConversation(action.conversationId) : undefined;
       await adapterOf(engine, action.accountId).command(action.name, action.args, conv?.remoteId);
       return { ok: true };
