@@ -3,6 +3,7 @@
  * the daemon's engine. It reads the database read-only and speaks to the daemon over its socket (src/daemon). Quitting
  * detaches: the daemon keeps every connection.
  */
+import { notifyOptionsOf } from './notify-options.js';
 import { resolveProfile, type Profile } from '../config/paths.js';
 import { loadConfig } from '../config/load.js';
 import { createLogger } from '../core/logger.js';
@@ -61,7 +62,7 @@ export async function attachCommand(opts: AttachOptions): Promise<number> {
   try {
     const { runTui } = await import('../ui/run-tui.js');
     const ui = config.ui;
-    await runTui(engine, { display: { timestamps: ui.timestamps, collapseJoins: ui.collapse_joins, timeFormat: ui.time_format } });
+    await runTui(engine, { display: { timestamps: ui.timestamps, collapseJoins: ui.collapse_joins, timeFormat: ui.time_format }, notifications: notifyOptionsOf(config) });
   } finally {
     unanswered = link.unanswered().map(describe);
     link.close();

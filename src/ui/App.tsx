@@ -6,6 +6,7 @@ import { useEffect, useMemo } from 'react';
 import type { EngineApi } from '../core/engine-api.js';
 import { EngineContext } from './EngineContext.js';
 import { EngineView } from './engine-view.js';
+import { NotificationWatcher, type NotifyOptions } from './notification-watcher.js';
 import { Screen } from './Screen.js';
 import type { SideKeys } from './terminal-input.js';
 import { defaultDisplay, type DisplayOptions } from './time-format.js';
@@ -22,9 +23,11 @@ export interface AppProps {
   onQuit?: () => void;
   /** Called after each key press or paste was handled (its state updates are queued); see start-tui.tsx. */
   onInputHandled?: () => void;
+  /** Config `[notifications]` and where its escape sequences go (the terminal); absent: no notifications. */
+  notifications?: { options: NotifyOptions; write(bytes: string): void };
 }
 
-export function App({ engine, sideKeys, showHelp, display, onQuit, onInputHandled }: AppProps) {
+export function App({ engine, sideKeys, showHelp, display, onQuit, onInputHandled, notifications }: AppProps) {
   const view = useMemo(() => {
     const v = new EngineView(engine);
     // Subscribe during the first render so no change between render and effects is missed.
@@ -35,6 +38,24 @@ export function App({ engine, sideKeys, showHelp, display, onQuit, onInputHandle
     view.start();
     return () => view.stop();
   }, [view]);
+  useEffect(() => {
+    if (!notifications) return undefined;
+    const watcher = new NotificationWatcher({
+      engine,
+      options: notifications.options,
+      write: (bytes) => notifications.write(bytes),
+      visibleConversation: () => view.visibleConversation(),
+    });
+    watcher.start();
+    // Focus reports (DECSET 1004) come through the side channel: a focused terminal showing the conversation is quiet.
+    const off = sideKeys?.subscribe((p) => {
+      if (p.name === 'focusin' || p.name === 'focusout') watcher.setFocused(p.name === 'focusin');
+    });
+    return () => {
+      off?.();
+      watcher.stop();
+    };
+  }, [engine, view, notifications, sideKeys]);
   const value = useMemo(() => ({ engine, view }), [engine, view]);
   const timestamps = display?.timestamps;
   const collapseJoins = display?.collapseJoins;

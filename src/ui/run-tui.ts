@@ -8,6 +8,7 @@
  */
 import type { EngineApi } from '../core/engine-api.js';
 import type { DisplayOptions } from './time-format.js';
+import type { NotifyOptions } from './notification-watcher.js';
 
 export interface RunTuiOptions {
   /** Defaults to process.stdin. */
@@ -18,6 +19,8 @@ export interface RunTuiOptions {
   keymapHelp?: boolean;
   /** Config `[ui]`: `{ timestamps, collapseJoins, timeFormat }` (each optional; defaults true, true, "HH:mm"). */
   display?: Partial<DisplayOptions>;
+  /** Config `[notifications]` (with per-account levels); absent: no bell, no desktop notifications, no hook. */
+  notifications?: NotifyOptions;
 }
 
 export async function runTui(engine: EngineApi, options: RunTuiOptions = {}): Promise<void> {

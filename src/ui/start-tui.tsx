@@ -25,6 +25,8 @@ export async function startTui(engine: EngineApi, options: RunTuiOptions = {}): 
   // immediate while 200 messages per second keep the throttle busy.
   let flush: (() => Promise<void>) | undefined;
   const flushFrame = (): void => void flush?.();
+  // Bell and desktop notifications go straight to the terminal between frames (they move no cursor).
+  const notifications = options.notifications && { options: options.notifications, write: (bytes: string) => void stdout.write(bytes) };
   try {
     const instance = render(
       <App
@@ -33,6 +35,7 @@ export async function startTui(engine: EngineApi, options: RunTuiOptions = {}): 
         showHelp={options.keymapHelp === true}
         display={options.display}
         onInputHandled={flushFrame}
+        notifications={notifications}
       />,
       {
         stdin: input.stdin,
