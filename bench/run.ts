@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: prints figures (never pass/fail) for the targets in the README. Run on an idle machine.
- * Sections can be chosen: `npm run bench -- search ingest` (first-frame, search, ingest, keystroke, xmpp, omemo, email).
+ * Sections can be chosen: `npm run bench -- search ingest` (first-frame, search, ingest, keystroke, xmpp, omemo, email, matrix).
  */
 import { benchProfile, PROFILE } from './profile.js';
 import { firstFrame } from './first-frame.js';
@@ -11,6 +11,7 @@ import { fmt } from './stats.js';
 import { xmppRoomCatchUp, xmppRoomsUnavailable } from './xmpp-rooms.js';
 import { omemoBench } from './omemo.js';
 import { emailFirstSync, emailSyncUnavailable } from './email-sync.js';
+import { matrixInitialSync } from './matrix-sync.js';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const want = new Set(process.argv.slice(2));
@@ -75,4 +76,12 @@ await section('email', async () => {
   const e = await emailFirstSync();
   out(`email first sync:   ${e.total.toLocaleString('en')} messages in INBOX, ${e.chat.toLocaleString('en')} chat (half PGP/MIME): ${fmt(e.seconds, 2)} s to all chat reported (natter CPU ${fmt(e.cpuSeconds, 2)} s; load average ${fmt(e.load, 2)})`);
   out(`  memory after it:  RSS ${fmt(e.rssMb)} MB, heap ${fmt(e.heapMb)} MB   (before: RSS ${fmt(e.baseRssMb)} MB, heap ${fmt(e.baseHeapMb)} MB)`);
+});
+await section('matrix', async () => {
+  const m = await matrixInitialSync();
+  out(`Matrix initial sync: ${m.rooms} rooms (${m.messages.toLocaleString('en')} timeline events) on the test homeserver, new device: ${fmt(m.allMs / 1000, 2)} s to all rooms reported (online after ${fmt((m.onlineMs ?? 0) / 1000, 2)} s, first room ${fmt((m.firstRoomMs ?? 0) / 1000, 2)} s, half ${fmt((m.halfMs ?? 0) / 1000, 2)} s; adapter CPU ${fmt(m.cpuMs / 1000, 2)} s; rooms generated in ${fmt(m.fillSeconds, 1)} s)`);
+  out(`  memory after it:  RSS ${fmt(m.rssMb)} MB, heap ${fmt(m.heapMb)} MB   (adapter alone in its process; before: RSS ${fmt(m.baseRssMb)} MB, heap ${fmt(m.baseHeapMb)} MB)`);
+  out(m.tuiMs !== undefined
+    ? `  TUI (tmux):       ${fmt(m.tuiMs / 1000, 2)} s from launch to the rooms in the sidebar; RSS then ${m.tuiRssMb !== undefined ? fmt(m.tuiRssMb) : '?'} MB   (load average ${fmt(m.load, 2)})`
+    : `  TUI (tmux):       not measured: ${m.tuiError ?? '?'}`);
 });

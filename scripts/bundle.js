@@ -6,8 +6,9 @@
 // `node scripts/bundle.js [dir]` bundles another tsc output dir (`<dir>/src/cli/main.js` into `<dir>/bundle`), so a
 // private build (`tsc --outDir .build-x`) can be bundled without touching the shared dist/; the default is dist.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const dir = process.argv[2] ?? 'dist';
 rmSync(join(dir, 'bundle'), { recursive: true, force: true });
@@ -26,3 +27,8 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
+// matrix-sdk-crypto-wasm loads its WebAssembly from `./pkg/…_bg.wasm` next to the module (new URL(…, import.meta.url)),
+// which, once bundled, is the bundle's own directory: without this copy the Matrix adapter cannot start its crypto.
+const wasm = join(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', '@matrix-org', 'matrix-sdk-crypto-wasm', 'pkg', 'matrix_sdk_crypto_wasm_bg.wasm');
+mkdirSync(join(dir, 'bundle', 'pkg'), { recursive: true });
+copyFileSync(wasm, join(dir, 'bundle', 'pkg', 'matrix_sdk_crypto_wasm_bg.wasm'));
