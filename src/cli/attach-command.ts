@@ -62,7 +62,7 @@ export async function attachCommand(opts: AttachOptions): Promise<number> {
   try {
     const { runTui } = await import('../ui/run-tui.js');
     const ui = config.ui;
-    await runTui(engine, { display: { timestamps: ui.timestamps, collapseJoins: ui.collapse_joins, timeFormat: ui.time_format }, notifications: notifyOptionsOf(config) });
+    await runTui(engine, { display: { timestamps: ui.timestamps, collapseJoins: ui.collapse_joins, timeFormat: ui.time_format }, keys: config.keys, notifications: notifyOptionsOf(config) });
   } finally {
     unanswered = link.unanswered().map(describe);
     link.close();

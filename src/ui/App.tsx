@@ -7,7 +7,7 @@ import type { EngineApi } from '../core/engine-api.js';
 import { EngineContext } from './EngineContext.js';
 import { EngineView } from './engine-view.js';
 import { NotificationWatcher, type NotifyOptions } from './notification-watcher.js';
-import { Screen } from './Screen.js';
+import { Screen, type KeysOptions } from './Screen.js';
 import type { SideKeys } from './terminal-input.js';
 import { defaultDisplay, type DisplayOptions } from './time-format.js';
 
@@ -23,11 +23,13 @@ export interface AppProps {
   onQuit?: () => void;
   /** Called after each key press or paste was handled (its state updates are queued); see start-tui.tsx. */
   onInputHandled?: () => void;
+  /** Config `[keys]`: the keymap and `[keys.bind]` overrides; default: the default keymap. */
+  keys?: KeysOptions;
   /** Config `[notifications]` and where its escape sequences go (the terminal); absent: no notifications. */
   notifications?: { options: NotifyOptions; write(bytes: string): void };
 }
 
-export function App({ engine, sideKeys, showHelp, display, onQuit, onInputHandled, notifications }: AppProps) {
+export function App({ engine, sideKeys, showHelp, display, onQuit, onInputHandled, keys, notifications }: AppProps) {
   const view = useMemo(() => {
     const v = new EngineView(engine);
     // Subscribe during the first render so no change between render and effects is missed.
@@ -70,7 +72,9 @@ export function App({ engine, sideKeys, showHelp, display, onQuit, onInputHandle
   );
   return (
     <EngineContext.Provider value={value}>
-      <Screen sideKeys={sideKeys} display={resolved} showHelp={showHelp === true} onQuit={onQuit} onInputHandled={onInputHandled} />
+      <Screen sideKeys={sideKeys} display={resolved} showHelp={showHelp === true} onQuit={onQuit} onInputHandled={onInputHandled}
+        keys={keys}
+      />
     </EngineContext.Provider>
   );
 }

@@ -4,7 +4,7 @@
  */
 import { Box, Text } from 'ink';
 import type { HelpEntry } from '../core/actions.js';
-import { formatKeys, keymap, type KeyScope } from './keymap.js';
+import { formatKeys, keymap, type Binding, type KeyScope } from './keymap.js';
 import { OverlayFrame, overlayBodyRows } from './OverlayFrame.js';
 import { fit, textWidth, truncate } from './wrap.js';
 
@@ -25,14 +25,17 @@ const scopeTitle: Record<KeyScope, string> = {
   selection: 'Selected message (Up in an empty composer)',
   picker: 'Reaction picker (+ on a selected message)',
   confirm: 'Delete? (d on a selected message)',
+  normal: 'Normal mode (vim keymap: Esc in the composer)',
+  cmdline: 'Command line (vim keymap: : or /)',
 };
 
-/** All help rows: bindings grouped by scope, then commands. */
-export function helpLines(commands: readonly HelpEntry[]): HelpLine[] {
+/** All help rows: the bindings of the active keymap grouped by scope (scopes it has), then commands. */
+export function helpLines(commands: readonly HelpEntry[], bindings: readonly Binding[] = keymap): HelpLine[] {
   const out: HelpLine[] = [];
-  for (const scope of ['global', 'chat', 'composer', 'selection', 'picker', 'confirm', 'overlay'] as const) {
+  for (const scope of ['global', 'chat', 'composer', 'normal', 'cmdline', 'selection', 'picker', 'confirm', 'overlay'] as const) {
+    if (!bindings.some((b) => b.scope === scope)) continue;
     out.push({ key: `h:${scope}`, left: scopeTitle[scope], right: '', heading: true });
-    keymap
+    bindings
       .filter((b) => b.scope === scope)
       .forEach((b, i) => out.push({ key: `k:${scope}:${i}`, left: formatKeys(b), right: b.description }));
   }

@@ -19,7 +19,7 @@ import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { MembersOverlay, memberLines } from './MembersOverlay.js';
 import { fromInkAll, type KeyPress } from './key-press.js';
-import { resolveBinding, type KeyCommand } from './keymap.js';
+import { buildKeymap, resolveKeys, type KeyCommand, type KeymapName, type VimMode } from './keymap.js';
 import { overlayBodyRows } from './OverlayFrame.js';
 import { SearchOverlay } from './SearchOverlay.js';
 import { Sidebar } from './Sidebar.js';
@@ -42,7 +42,15 @@ import { useTimelineWindow } from './useTimelineWindow.js';
 const sidebarWidthFull = 24;
 /** Below this many columns the sidebar hides and the timeline takes the whole width. */
 const sidebarMinColumns = 60;
-const prompt = '› ';
+const defaultPrompt = '› ';
+/** The vim keymap shows the composer's mode in the prompt. */
+const vimPrompts: Record<VimMode, string> = { insert: 'I› ', normal: 'N› ', command: '' };
+
+/** Config `[keys]`: which keymap, and `[keys.bind]` overrides (already checked by the config loader). */
+export interface KeysOptions {
+  keymap?: KeymapName;
+  bind?: Readonly<Record<string, string | readonly string[]>>;
+}
 
 export interface ScreenProps {
   sideKeys?: SideKeys;
@@ -51,9 +59,11 @@ export interface ScreenProps {
   onQuit?: () => void;
   /** Called after each key press or paste was routed, so the caller can write its frame without waiting for the throttle. */
   onInputHandled?: () => void;
+  /** Key bindings (default: the default keymap). */
+  keys?: KeysOptions;
 }
 
-export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled }: ScreenProps) {
+export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled, keys }: ScreenProps) {
   const { engine, view } = useEngineContext();
   const { columns, rows } = useWindowSize();
   const accounts = useEngineAccounts();
@@ -71,6 +81,16 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled }: 
   const [expandEvents, setExpandEvents] = useState(!display.collapseJoins);
   const [pendingJump, setPendingJump] = useState<Message | undefined>(undefined);
   const composer = useComposer(convId);
+  const keymapName = keys?.keymap ?? 'default';
+  const bind = keys?.bind;
+  const bindings = useMemo(() => buildKeymap(keymapName, bind).bindings, [keymapName, bind]);
+  const vim = keymapName === 'vim';
+  // vim keymap: the composer's mode, and the `:` / `/` line (its own editor, so the draft survives a command).
+  const [vimMode, setVimMode] = useState<VimMode>('insert');
+  const [cmdline, setCmdline] = useState<{ kind: ':' | '/'; editor: ed.EditorState } | undefined>(undefined);
+  const inCmdline = vim && vimMode === 'command' && cmdline !== undefined;
+  const shownEditor = inCmdline ? cmdline.editor : composer.editor;
+  const prompt = inCmdline ? cmdline.kind : vim ? vimPrompts[vimMode] : defaultPrompt;
   useTypingNotice(engine, convId, composer.editor.text);
   const activity = useActivity(engine);
   // Timeline selection (Up in an empty composer) and what the user is doing with the selected message.
@@ -84,7 +104,7 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled }: 
   const mainWidth = Math.max(10, columns - sidebarWidth - (sidebarWidth ? 1 : 0));
   const bodyHeight = Math.max(3, rows - 1);
   const composerMax = Math.max(1, Math.min(5, Math.floor(rows / 4)));
-  const composerRows = composerHeight(composer.editor, mainWidth, prompt, composerMax);
+  const composerRows = composerHeight(shownEditor, mainWidth, prompt, composerMax);
   const contextRows = ctxState ? 1 : 0;
   const timelineHeight = Math.max(1, bodyHeight - 1 - composerRows - contextRows);
   const overlayRows = overlayBodyRows(timelineHeight);
@@ -101,6 +121,7 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled }: 
     initialHelp: showHelp,
     onSelect: select,
     onJump: setPendingJump,
+    bindings,
   });
   const actions = useActionRunner({
     onQuit,
@@ -141,10 +162,22 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled }: 
     setContext({ kind, message: m, conv: convId });
     if (kind === 'reply' || kind === 'edit') {
       leaveSelection();
+      if (vim) setVimMode('insert');
       if (kind === 'edit') composer.edit(() => ({ text: m.body, cursor: m.body.length }));
     }
   };
   const closeContext = (): void => setContext(undefined);
+
+  const parse = (text: string, replyTo?: string): Action =>
+    parseInput(text, {
+      accountId: selected?.accountId ?? (accounts.length === 1 ? accounts[0]!.id : undefined),
+      conversationId: selected?.id,
+      conversationRemoteId: selected?.remoteId,
+      conversationKind: selected?.kind,
+      conversationInvited: conversation?.invitedBy !== undefined,
+      selectedMessageId: selectedMessageId ?? replyTo,
+      accounts: accounts.map((a) => a.id),
+    });
 
   const submit = (): void => {
     const text = composer.editor.text;
@@ -155,15 +188,7 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled }: 
       if (mode && convId && !text.startsWith('/')) {
         action = { type: mode.kind, conversationId: convId, body: text, messageId: mode.message.id };
       } else {
-        action = parseInput(text, {
-          accountId: selected?.accountId ?? (accounts.length === 1 ? accounts[0]!.id : undefined),
-          conversationId: selected?.id,
-          conversationRemoteId: selected?.remoteId,
-          conversationKind: selected?.kind,
-          conversationInvited: conversation?.invitedBy !== undefined,
-          selectedMessageId: selectedMessageId ?? mode?.message.id,
-          accounts: accounts.map((a) => a.id),
-        });
+        action = parse(text, mode?.message.id);
       }
     } catch (e) {
       actions.notify('error', userMessageOf(e));
@@ -174,6 +199,37 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled }: 
     leaveSelection();
     actions.run(action);
   };
+
+  /** vim: runs the `:` line (`:q` quits, `:join #x` is /join #x) or searches with the `/` line, back in normal mode. */
+  const runCommandLine = (): void => {
+    const c = cmdline;
+    setCmdline(undefined);
+    setVimMode('normal');
+    const text = c?.editor.text.trim() ?? '';
+    if (!c || text === '') return;
+    if (c.kind === ':' && /^(?:q|quit|qa|qall)!?$/.test(text)) {
+      void actions.quit();
+      return;
+    }
+    let action: Action;
+    try {
+      action = parse(c.kind === '/' ? `/search ${text}` : `/${text}`);
+    } catch (e) {
+      actions.notify('error', userMessageOf(e));
+      return;
+    }
+    actions.run(action);
+  };
+  const openCommandLine = (kind: ':' | '/'): void => {
+    setCmdline({ kind, editor: ed.emptyEditor });
+    setVimMode('command');
+  };
+  /** Editing keys act on the command line while it is open, else on the composer. */
+  const editActive = (fn: (s: ed.EditorState) => ed.EditorState): void => {
+    if (inCmdline) setCmdline({ ...cmdline, editor: fn(cmdline.editor) });
+    else composer.edit(fn);
+  };
+  const halfPage = Math.max(1, Math.floor(timelineHeight / 2));
 
   const moveSelection = (delta: number): void => {
     if (ordered.length === 0) return;
@@ -190,29 +246,70 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled }: 
     'jump-conversation': (p) => select(ordered[Number(p.name) - 1]?.id),
     'page-up': () => timeline.pageUp(),
     'page-down': () => timeline.pageDown(),
-    oldest: () => timeline.oldest(),
-    newest: () => timeline.newest(),
+    oldest: () => {
+      if (vim) leaveSelection();
+      timeline.oldest();
+    },
+    newest: () => {
+      if (vim) leaveSelection();
+      timeline.newest();
+    },
+    'half-page-up': () => timeline.scrollBy(halfPage),
+    'half-page-down': () => timeline.scrollBy(-halfPage),
     'scroll-up': () => timeline.scrollBy(3),
     'scroll-down': () => timeline.scrollBy(-3),
     'toggle-events': () => setExpandEvents((x) => !x),
     members: () => overlays.showMembers(),
     send: submit,
-    newline: () => composer.edit((s) => ed.insert(s, '\n')),
+    newline: () => {
+      if (!inCmdline) composer.edit((s) => ed.insert(s, '\n'));
+    },
     complete: (p) => {
+      if (inCmdline) return;
       if (!composer.complete(completionSources(engine, selected, conversations), p.shift)) {
         actions.notify('info', 'no completion');
       }
     },
-    'history-prev': () => composer.historyPrev(),
-    'history-next': () => composer.historyNext(),
-    'cursor-left': () => composer.edit(ed.left),
-    'cursor-right': () => composer.edit(ed.right),
-    'line-start': () => composer.edit(ed.lineStart),
-    'line-end': () => composer.edit(ed.lineEnd),
-    'delete-back': () => composer.edit(ed.deleteBack),
-    'delete-forward': () => composer.edit(ed.deleteForward),
-    'delete-word': () => composer.edit(ed.deleteWord),
-    'kill-line': () => composer.edit(ed.killLine),
+    'history-prev': () => {
+      if (!inCmdline) composer.historyPrev();
+    },
+    'history-next': () => {
+      if (!inCmdline) composer.historyNext();
+    },
+    'cursor-left': () => editActive(ed.left),
+    'cursor-right': () => editActive(ed.right),
+    'line-start': () => editActive(ed.lineStart),
+    'line-end': () => editActive(ed.lineEnd),
+    'delete-back': () => {
+      // Backspace on an empty command line closes it, as in vim.
+      if (inCmdline && cmdline.editor.text === '') runCommandLine();
+      else editActive(ed.deleteBack);
+    },
+    'delete-forward': () => editActive(ed.deleteForward),
+    'delete-word': () => editActive(ed.deleteWord),
+    'kill-line': () => editActive(ed.killLine),
+    'vim-normal': () => setVimMode('normal'),
+    'vim-insert': () => setVimMode('insert'),
+    'vim-append': () => {
+      composer.edit(ed.right);
+      setVimMode('insert');
+    },
+    'vim-append-end': () => {
+      composer.edit(ed.lineEnd);
+      setVimMode('insert');
+    },
+    'vim-insert-start': () => {
+      composer.edit(ed.lineStart);
+      setVimMode('insert');
+    },
+    'vim-command': () => openCommandLine(':'),
+    'vim-search': () => openCommandLine('/'),
+    'vim-clear-line': () => composer.edit(ed.deleteLine),
+    'command-run': runCommandLine,
+    'command-cancel': () => {
+      setCmdline(undefined);
+      setVimMode('normal');
+    },
     'overlay-close': overlays.close,
     'overlay-up': () => overlays.move(-1),
     'overlay-down': () => overlays.move(1),
@@ -264,16 +361,33 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled }: 
     }
     activity.input();
     const composerEmpty = composer.editor.text === '';
-    const binding = resolveBinding(p, {
+    const state = {
       overlayOpen: overlays.isOpen,
       composerEmpty,
-      selecting: selectedMessageId !== undefined && composerEmpty,
+      // In vim's normal mode text cannot be typed, so j/k keep moving the selection whatever the composer holds.
+      selecting: selectedMessageId !== undefined && (composerEmpty || (vim && vimMode === 'normal')),
       picking: ctxState?.kind === 'react',
       confirming: ctxState?.kind === 'delete',
-    });
+      ...(vim ? { vimMode: inCmdline ? ('command' as const) : vimMode === 'command' ? ('normal' as const) : vimMode } : {}),
+    };
+    // Sequences (vim's g g, d d): a prefix waits for the next press; a press that continues no sequence starts afresh.
+    let resolution = resolveKeys([...sequence.current, p], state, bindings);
+    if (resolution === undefined && sequence.current.length > 0) {
+      sequence.current = [];
+      resolution = resolveKeys([p], state, bindings);
+    }
+    if (resolution?.kind === 'prefix') {
+      sequence.current.push(p);
+      return;
+    }
+    sequence.current = [];
+    const binding = resolution?.binding;
     if (binding) handlers[binding.command](p);
     else if (overlays.isOpen) overlays.input(p);
     else if (ctxState?.kind === 'delete') return;
+    else if (inCmdline && p.text && !p.ctrl && !p.meta) editActive((s) => ed.insert(s, p.text));
+    // Normal mode takes no text, but a paste (several characters at once) still lands in the composer.
+    else if (vim && vimMode !== 'insert' && p.name !== 'text') return;
     else if (p.text && !p.ctrl && !p.meta) {
       if (ctxState?.kind === 'react') {
         // The picker gives way to the composer: ":" starts a :shortcode: for /react on the same message.
@@ -288,6 +402,7 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled }: 
       composer.edit((s) => ed.insert(s, p.text));
     }
   };
+  const sequence = useRef<KeyPress[]>([]);
   // Input callbacks always see this render's state.
   const routeRef = useRef(route);
   routeRef.current = route;
@@ -387,7 +502,7 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled }: 
           <Header conversation={conversation} width={mainWidth} />
           {centre}
           {ctxState ? <ComposeContext state={ctxState} width={mainWidth} /> : null}
-          <Composer editor={composer.editor} width={mainWidth} maxRows={composerMax} prompt={prompt} />
+          <Composer editor={shownEditor} width={mainWidth} maxRows={composerMax} prompt={prompt} />
         </Box>
       </Box>
       <StatusBar width={columns} message={message} typing={typing} accounts={accounts} />

@@ -85,6 +85,15 @@ export function killLine(s: EditorState): EditorState {
   return { text: s.text.slice(0, start) + s.text.slice(s.cursor), cursor: start };
 }
 
+/** Deletes the whole line the cursor is on, its line break included (vim's dd). */
+export function deleteLine(s: EditorState): EditorState {
+  const { start, end } = lineBounds(s.text, s.cursor);
+  const from = end < s.text.length ? start : Math.max(0, start - 1);
+  const to = end < s.text.length ? end + 1 : end;
+  const text = s.text.slice(0, from) + s.text.slice(to);
+  return { text, cursor: Math.min(from, text.length) };
+}
+
 export function isOnFirstLine(s: EditorState): boolean {
   return s.text.lastIndexOf('\n', s.cursor - 1) < 0;
 }

@@ -9,6 +9,7 @@
 import type { EngineApi } from '../core/engine-api.js';
 import type { DisplayOptions } from './time-format.js';
 import type { NotifyOptions } from './notification-watcher.js';
+import type { KeysOptions } from './Screen.js';
 
 export interface RunTuiOptions {
   /** Defaults to process.stdin. */
@@ -19,6 +20,8 @@ export interface RunTuiOptions {
   keymapHelp?: boolean;
   /** Config `[ui]`: `{ timestamps, collapseJoins, timeFormat }` (each optional; defaults true, true, "HH:mm"). */
   display?: Partial<DisplayOptions>;
+  /** Config `[keys]`: `{ keymap, bind }` (checked by the config loader); default: the default keymap. */
+  keys?: KeysOptions;
   /** Config `[notifications]` (with per-account levels); absent: no bell, no desktop notifications, no hook. */
   notifications?: NotifyOptions;
 }

@@ -34,6 +34,7 @@ export async function startTui(engine: EngineApi, options: RunTuiOptions = {}): 
         sideKeys={input.keys}
         showHelp={options.keymapHelp === true}
         display={options.display}
+        keys={options.keys}
         onInputHandled={flushFrame}
         notifications={notifications}
       />,

@@ -8,6 +8,7 @@ import type { Conversation, Message, SearchHit } from '../core/model.js';
 import { fuzzyFilter } from '../core/commands/fuzzy.js';
 import { helpEntries } from '../core/commands/registry.js';
 import { helpLines, helpRows, type HelpLine } from './HelpOverlay.js';
+import type { Binding } from './keymap.js';
 import type { KeyPress } from './key-press.js';
 
 export type Overlay =
@@ -47,9 +48,11 @@ export function useOverlays(opts: {
   initialHelp: boolean;
   onSelect(conversationId: string): void;
   onJump(message: Message): void;
+  /** The active keymap, for the help screen (default: the default keymap). */
+  bindings?: readonly Binding[];
 }): OverlayControls {
   const [overlay, setOverlay] = useState<Overlay>(opts.initialHelp ? { kind: 'help', offset: 0 } : none);
-  const { conversations, innerWidth, bodyRows } = opts;
+  const { conversations, innerWidth, bodyRows, bindings } = opts;
   const switcherMatches = useMemo(
     () =>
       overlay.kind === 'switcher'
@@ -58,8 +61,8 @@ export function useOverlays(opts: {
     [overlay, conversations],
   );
   const rows = useMemo(
-    () => (overlay.kind === 'help' ? helpRows(helpLines(overlay.entries ?? helpEntries()), innerWidth) : []),
-    [overlay, innerWidth],
+    () => (overlay.kind === 'help' ? helpRows(helpLines(overlay.entries ?? helpEntries(), bindings), innerWidth) : []),
+    [overlay, innerWidth, bindings],
   );
 
   return {

@@ -8,6 +8,7 @@ import { App } from '../../../src/ui/App.js';
 import { SideKeyChannel } from '../../../src/ui/terminal-input.js';
 import type { EngineApi } from '../../../src/core/engine-api.js';
 import type { DisplayOptions } from '../../../src/ui/time-format.js';
+import type { KeysOptions } from '../../../src/ui/Screen.js';
 
 class FakeStdout extends EventEmitter {
   frames: string[] = [];
@@ -86,12 +87,12 @@ const settle = () => new Promise<void>((r) => setImmediate(r));
 export function renderApp(
   engine: EngineApi,
   size: { columns: number; rows: number } = { columns: 100, rows: 30 },
-  props: { showHelp?: boolean; display?: Partial<DisplayOptions> } = {},
+  props: { showHelp?: boolean; display?: Partial<DisplayOptions>; keys?: KeysOptions } = {},
 ): Rendered {
   const stdout = new FakeStdout(size.columns, size.rows);
   const stdin = new FakeStdin();
   const side = new SideKeyChannel();
-  const instance = render(<App engine={engine} sideKeys={side} showHelp={props.showHelp} display={props.display} />, {
+  const instance = render(<App engine={engine} sideKeys={side} showHelp={props.showHelp} display={props.display} keys={props.keys} />, {
     stdout: stdout as unknown as NodeJS.WriteStream,
     stdin: stdin as unknown as NodeJS.ReadStream,
     stderr: new FakeStdout(size.columns, size.rows) as unknown as NodeJS.WriteStream,
