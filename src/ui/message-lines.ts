@@ -8,6 +8,7 @@
  */
 import type { Attachment, Message, TrustLevel } from '../core/model.js';
 import { sanitizeHref } from '../core/sanitize.js';
+import { linkifySpans } from './links.js';
 import { nickColor, type UiSpan } from './styles.js';
 import { defaultDisplay, stamp, type DisplayOptions } from './time-format.js';
 import { truncate, textWidth, wrapSpans, type Line } from './wrap.js';
@@ -84,7 +85,8 @@ function bodyOf(m: Message): UiSpan[] {
     out.push({ text, dim: true, italic: true });
     return out;
   }
-  const base: UiSpan[] = m.spans && m.spans.length > 0 ? m.spans : [{ text: m.body }];
+  // Plain URLs in the text become link spans (underlined; OSC 8 hyperlinks where the terminal has them).
+  const base: UiSpan[] = linkifySpans(m.spans && m.spans.length > 0 ? m.spans : [{ text: m.body }]);
   const dim = m.kind === 'event' || m.kind === 'system' || m.delivery === 'pending';
   for (const s of base) {
     const span: UiSpan = { ...s };
