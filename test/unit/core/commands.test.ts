@@ -110,6 +110,11 @@ const rows: Row[] = [
   ['/nick -account oftc alice', chan, { type: 'nick', accountId: 'oftc', nick: 'alice' }],
   ['/nick', chan, { error: '/nick needs a new nick: /nick [-account <name>] <nick>' }],
   ['/nick two words', chan, { error: '/nick takes one word: /nick [-account <name>] <nick>' }],
+  // /notify
+  ['/notify Mentions', chan, { type: 'protocol', accountId: 'libera', name: 'notify', args: ['mentions'], conversationId: 'c1' }],
+  ['/notify default', dm, { type: 'protocol', accountId: 'libera', name: 'notify', args: ['default'], conversationId: 'd1' }],
+  ['/notify loud', chan, { error: 'usage: /notify all|mentions|none|default' }],
+  ['/notify all', server, { error: '/notify works in a conversation: /notify all|mentions|none|default' }],
 
   // /topic
   ['/topic', chan, { type: 'topic', conversationId: 'c1' }],
@@ -272,6 +277,7 @@ describe('registry', () => {
       'me',
       'msg',
       'nick',
+      'notify',
       'part',
       'query',
       'quit',
