@@ -438,7 +438,12 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled, ke
     routeHead();
   }, [routed, routeHead]);
   useInput((input, key) => {
-    for (const p of fromInkAll(input, key)) press(p);
+    for (const p of fromInkAll(input, key)) {
+      // vim: keys typed ahead arrive as one text ("gg", "jk"); each is a command in normal mode, so route them one
+      // by one (a real paste comes through usePaste below and stays whole).
+      if (vim && p.name === 'text') for (const ch of p.text) press({ ...p, name: ch, text: ch });
+      else press(p);
+    }
   });
   // Bracketed paste (Ink turns the mode on while this is active): a pasted text is inserted whole, its line breaks
   // included, and never sends a message by itself.
