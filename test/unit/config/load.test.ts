@@ -76,7 +76,8 @@ describe('loadConfig: valid configs with defaults applied', () => {
       assert.equal(config.missing, false);
       assert.equal(config.accounts.length, 1);
       const account = config.accounts[0]!;
-      assert.deepEqual(account.settings, c.expect);
+      // The privacy keys (schema accountNotifyShape) are in every account's settings with their defaults.
+      assert.deepEqual(account.settings, { send_typing: true, send_receipts: true, ...c.expect });
       assert.equal(account.enabled, true);
       assert.equal(account.line, 1);
       assert.deepEqual(account.secret, { kind: 'none' });
