@@ -2,7 +2,7 @@
  * Child process of the Matrix initial-sync benchmark (matrix-sync.ts): a fresh Node process with nothing but one
  * natter Matrix adapter, so its memory figures are the adapter's own (the homeserver runs in the parent). Logs in as
  * a new device, syncs for the first time, and prints one JSON line: time to online, time until `expected` distinct
- * conversations were reported, CPU time, and RSS/heap after it (after a GC when run with --expose-gc).
+ * conversations were reported, time until the event loop was free again after that, CPU time, and RSS/heap after it (after a GC when run with --expose-gc).
  *
  * Usage: node matrix-sync-probe.js <homeserver url> <user id> <password> <expected conversations>
  */
@@ -29,6 +29,7 @@ let messages = 0;
 let onlineAt: number | undefined;
 let firstRoomAt: number | undefined;
 let halfAt: number | undefined;
+let allAt: number | undefined;
 const gc = (globalThis as { gc?: () => void }).gc;
 const ctx: AdapterContext = {
   accountId: 'bench',
@@ -38,6 +39,7 @@ const ctx: AdapterContext = {
       rooms.add(e.conversation.remoteId);
       firstRoomAt ??= performance.now();
       if (rooms.size >= expected / 2) halfAt ??= performance.now();
+      if (rooms.size >= expected) allAt ??= performance.now();
     }
     else if (e.type === 'message') messages++;
     else if (e.type === 'connection' && e.state === 'online' && onlineAt === undefined) onlineAt = performance.now();
@@ -55,7 +57,8 @@ const t0 = performance.now();
 const adapter = createMatrixAdapter();
 await adapter.start(ctx);
 await waitFor(() => rooms.size >= expected, `${expected} conversations`, 10 * 60_000, 10);
-const allMs = performance.now() - t0;
+// The poll above runs when the event loop is free again: the initial sync's timelines handled and its state persisted.
+const settledMs = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
 gc?.();
 const mem = process.memoryUsage();
@@ -66,7 +69,8 @@ process.stdout.write(
     onlineMs: onlineAt === undefined ? undefined : onlineAt - t0,
     firstRoomMs: firstRoomAt === undefined ? undefined : firstRoomAt - t0,
     halfMs: halfAt === undefined ? undefined : halfAt - t0,
-    allMs,
+    allMs: allAt! - t0,
+    settledMs,
     cpuMs: (cpu.user + cpu.system) / 1000,
     rssMb: mem.rss / 2 ** 20,
     heapMb: mem.heapUsed / 2 ** 20,

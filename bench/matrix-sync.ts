@@ -34,6 +34,8 @@ export interface MatrixSyncResult {
   firstRoomMs?: number;
   halfMs?: number;
   allMs: number;
+  /** When the adapter's event loop was free again (initial timelines handled, state persisted). */
+  settledMs: number;
   cpuMs: number;
   rssMb: number;
   heapMb: number;
