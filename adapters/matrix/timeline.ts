@@ -2,8 +2,8 @@
  * Live timeline events from the SDK to the handlers, in order per room. Encrypted events wait for their decryption
  * (the Rust crypto decrypts asynchronously); one that fails is reported as an undecryptable placeholder and stays
  * watched: when its key arrives later (a late to-device room key, a key backup), the Rust crypto decrypts it again
- * and it is re-dispatched with `late` set, which turns the placeholder into the message (a `message.update` edit of
- * the same event id; a new `message` event would be dropped by the engine's dedup on that id).
+ * and it is re-dispatched with `late` set, which turns the placeholder into the message (a `message.update` with the
+ * `decrypted` change for the same event id; a new `message` event would be dropped by the engine's dedup on that id).
  */
 import { Direction, MatrixEventEvent, RoomEvent, RoomMemberEvent, type MatrixClient, type MatrixEvent, type Room } from 'matrix-js-sdk';
 import { encryptionOf, viewOf } from './event-view.js';
