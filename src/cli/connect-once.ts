@@ -2,7 +2,7 @@
  * One connection attempt of one account without the profile's store, for the one-shot commands (`send`, `doctor`):
  * no reconnecting — a refused, dropped or failed first connection is the answer, in the adapter's plain words.
  */
-import type { Adapter, AdapterEvent } from '../core/contract.js';
+import type { Adapter, AdapterEvent, KeyValue } from '../core/contract.js';
 import type { ConversationKind } from '../core/model.js';
 import { createLogger, type LogLevel } from '../core/logger.js';
 import type { AccountConfig } from '../config/load.js';
@@ -25,7 +25,10 @@ export interface OneShot {
   close(reason: string): Promise<void>;
 }
 
-export async function connectOnce(account: AccountConfig, options: { logFile: string; level: LogLevel; scope: string; timeoutMs?: number }): Promise<OneShot> {
+export async function connectOnce(
+  account: AccountConfig,
+  options: { logFile: string; level: LogLevel; scope: string; timeoutMs?: number; kv?: KeyValue },
+): Promise<OneShot> {
   const rt = accountRuntime(account, promptHidden);
   if (!rt.factory) throw new Error(rt.unavailable ?? `${account.protocol} is not supported`);
   const adapter = await rt.factory();
@@ -68,7 +71,8 @@ export async function connectOnce(account: AccountConfig, options: { logFile: st
       // A one-shot session changes nothing lasting on the account (the XMPP adapter leaves the bookmarks alone).
       config: { ...rt.config, _one_shot: true },
       emit,
-      kv: memoryKv(),
+      // The account's stored state when the caller could open the profile (identity keys, device ids), else a scratch one.
+      kv: options.kv ?? memoryKv(),
       log: createLogger({ file: options.logFile, level: options.level }).child(`${options.scope}:${account.name}`),
       now: Date.now,
       secret: rt.secret,

@@ -7,6 +7,8 @@ import { userMessageOf } from '../core/errors.js';
 import { loadConfig, type AccountConfig } from '../config/load.js';
 import { insecureDirs, resolveProfile } from '../config/paths.js';
 import { accountRuntime, logLevel } from '../app/open-session.js';
+import { ProfileLockedError } from '../core/errors.js';
+import { keepsLastingState, openAccountState } from './account-state.js';
 import { connectOnce } from './connect-once.js';
 import { probeDns, probeTcp, probeTls, probeViaProxy, type ProbeResult } from './network-probe.js';
 import { promptHidden } from './prompt-hidden.js';
@@ -14,13 +16,20 @@ import { promptHidden } from './prompt-hidden.js';
 const mark = (ok: boolean) => (ok ? '✓' : '✗');
 
 
-async function authenticate(account: AccountConfig, logFile: string, level: LogLevel): Promise<ProbeResult> {
+async function authenticate(account: AccountConfig, logFile: string, level: LogLevel, dataDir: string): Promise<ProbeResult> {
+  // Log in with the account's stored state (see account-state.ts), so the check never registers a new device or key.
+  const state = openAccountState(dataDir, account.name);
+  if (state instanceof ProfileLockedError && keepsLastingState(account.protocol)) {
+    return { ok: true, text: `login not checked here: ${state.message}; that natter shows the login state` };
+  }
   try {
-    const session = await connectOnce(account, { logFile, level, scope: 'doctor', timeoutMs: 20_000 });
+    const session = await connectOnce(account, { logFile, level, scope: 'doctor', timeoutMs: 20_000, kv: state instanceof ProfileLockedError ? undefined : state.kv });
     await session.close('natter doctor');
     return { ok: true, text: `logged in${session.self ? ` as ${session.self}` : ''}` };
   } catch (error) {
     return { ok: false, text: userMessageOf(error) };
+  } finally {
+    if (!(state instanceof ProfileLockedError)) state.close();
   }
 }
 
@@ -81,7 +90,7 @@ export async function doctorCommand(opts: { config?: string; debug?: boolean; ac
         process.stdout.write('  ! TLS is off for this account: messages and the password cross the network readable\n');
       }
     }
-    say(await authenticate(account, profile.logFile, logLevel(config, opts.debug)));
+    say(await authenticate(account, profile.logFile, logLevel(config, opts.debug), profile.dataDir));
   }
   process.stdout.write(failures ? `\n${failures} problem${failures === 1 ? '' : 's'} found\n` : '\nall checks passed\n');
   return failures ? 1 : 0;

@@ -1,12 +1,16 @@
 /**
  * `natter send`: connects one account, sends one message, waits for the server's acceptance, and exits.
- * It does not open the store, so it works while a natter interface holds the profile.
+ *
+ * It sends with the account's stored state (see account-state.ts) when no other natter holds the profile; while an
+ * interface or daemon holds it, accounts with lasting state are refused with a plain explanation. IRC always works.
  */
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../config/load.js';
 import { resolveProfile } from '../config/paths.js';
 import { logLevel } from '../app/open-session.js';
 import type { ConversationKind } from '../core/model.js';
+import { ProfileLockedError } from '../core/errors.js';
+import { keepsLastingState, openAccountState, type AccountState } from './account-state.js';
 import { connectOnce, type OneShot } from './connect-once.js';
 
 const fail = (text: string): number => {
@@ -45,8 +49,18 @@ export async function sendCommand(opts: { config?: string; debug?: boolean; acco
     return fail(`no account named "${opts.account}" in ${config.file} (accounts: ${names})`);
   }
   let session: OneShot | undefined;
+  let state: AccountState | undefined;
   try {
-    session = await connectOnce(account, { logFile: profile.logFile, level: logLevel(config, opts.debug), scope: 'send', timeoutMs: opts.timeoutMs });
+    const opened = openAccountState(profile.dataDir, account.name);
+    if (opened instanceof ProfileLockedError) {
+      if (keepsLastingState(account.protocol)) {
+        return fail(
+          `${opened.message}. A ${account.protocol} account sends with its stored keys and device, which that natter ` +
+            'holds: type the message there (or stop it and run natter send again)',
+        );
+      }
+    } else state = opened;
+    session = await connectOnce(account, { logFile: profile.logFile, level: logLevel(config, opts.debug), scope: 'send', timeoutMs: opts.timeoutMs, kv: state?.kv });
     const { adapter } = session;
     const kind = await target(session, account.protocol, opts.to);
     const result = await adapter.send({
@@ -61,5 +75,6 @@ export async function sendCommand(opts: { config?: string; debug?: boolean; acco
     return fail(error instanceof Error ? error.message : String(error));
   } finally {
     await session?.close('natter send');
+    state?.close();
   }
 }

@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import xml from '@xmpp/xml';
@@ -37,6 +37,24 @@ async function alicePepNodes(): Promise<string[]> {
     await waitFor(() => c.sm.enabled, 'stream management enabled', 5000).catch(() => {});
     const res = await c.iq.request(xml('iq', { type: 'get', to: 'alice@localhost' }, xml('query', { xmlns: 'http://jabber.org/protocol/disco#items' })), 20_000);
     return (res.getChild('query')?.getChildren('item') ?? []).map((i) => String(i.attrs.node));
+  } finally {
+    await c.entity.stop().catch(() => {});
+  }
+}
+
+/** Device ids in alice's legacy OMEMO device list (XEP-0384 v0.3 PEP node), read by a separate plain session. */
+async function aliceOmemoDevices(): Promise<string[]> {
+  const c = createXmppClient(readOptions({ jid: 'alice@localhost', host: server.host, port: server.port, tls: 'starttls', ca_file: server.caFile }), PASSWORD);
+  c.entity.on('error', () => {});
+  await c.entity.start();
+  try {
+    await waitFor(() => c.sm.enabled, 'stream management enabled', 5000).catch(() => {});
+    const res = await c.iq.request(
+      xml('iq', { type: 'get', to: 'alice@localhost' }, xml('pubsub', { xmlns: 'http://jabber.org/protocol/pubsub' }, xml('items', { node: 'eu.siacs.conversations.axolotl.devicelist' }))),
+      20_000,
+    );
+    const list = res.getChild('pubsub')?.getChild('items')?.getChild('item')?.getChild('list');
+    return (list?.getChildren('device') ?? []).map((d) => String(d.attrs.id));
   } finally {
     await c.entity.stop().catch(() => {});
   }
@@ -104,4 +122,28 @@ test('natter send to a room: it joins, sends to the room, and bob there gets it 
   // A one-shot send changes nothing lasting on the account: the room it joined to send is not bookmarked.
   const nodes = await alicePepNodes();
   assert.ok(!nodes.includes('urn:xmpp:bookmarks:1'), `no bookmark written: ${nodes.join(', ')}`);
+});
+
+test('every natter send uses the account\'s one stored OMEMO device: sends never announce new devices', { skip }, async () => {
+  // The sends above ran with OMEMO on (the default) and the profile free, so they used the profile's stored identity.
+  const devices = await aliceOmemoDevices();
+  assert.equal(devices.length, 1, `one device after several sends: ${devices.join(', ')}`);
+  const r = await run(['send', '--account', 'jabber', '--to', 'bob@localhost', 'one more']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(await aliceOmemoDevices(), devices);
+});
+
+test('while another natter holds the profile, an XMPP send is refused in plain words instead of forking the device', { skip }, async () => {
+  const data = join(home, 'data');
+  mkdirSync(data, { recursive: true, mode: 0o700 });
+  // A lock held by a live process (this test's own PID) looks exactly like a running natter interface.
+  writeFileSync(join(data, 'natter.lock'), `${process.pid}\n\n`);
+  try {
+    const r = await run(['send', '--account', 'jabber', '--to', 'bob@localhost', 'must not go']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /another natter \(pid \d+\) is using this profile.*type the message there/s);
+  } finally {
+    rmSync(join(data, 'natter.lock'), { force: true });
+  }
+  assert.equal(messages(bob).filter((m) => m.body === 'must not go').length, 0);
 });
