@@ -59,7 +59,7 @@ export function multiplexerOf(env: NodeJS.ProcessEnv): Multiplexer {
 
 /** Wraps a sequence for tmux (`ESC P tmux; … ESC \`, inner ESCs doubled) or screen (`ESC P … ESC \`). */
 export function passthrough(seq: string, mux: Exclude<Multiplexer, undefined>): string {
-  if (mux === 'tmux') return `\x1bPtmux;${seq.replace(/\x1b/g, '\x1b\x1b')}${ST}`;
+  if (mux === 'tmux') return `\x1bPtmux;${seq.replaceAll('\x1b', '\x1b\x1b')}${ST}`;
   // screen ends the DCS at the first ST, so each OSC is wrapped on its own and ends with BEL inside it.
   return seq.split(ST).filter((p) => p !== '').map((p) => `\x1bP${p}${BELL}${ST}`).join('');
 }

@@ -12,7 +12,8 @@ export const notify: CommandDef = {
   name: 'notify',
   aliases: [],
   usage: '/notify all|mentions|none|default',
-  summary: 'Set when this conversation notifies',
+  // Desktop notifications are terminal escape sequences; tmux and screen swallow them unless passthrough is on.
+  summary: 'Set when this conversation notifies (bell/desktop; in tmux or screen only with [notifications] passthrough = true)',
   parse(args, ctx) {
     const level = args.trim().toLowerCase();
     if (ctx.conversationId === undefined || ctx.accountId === undefined || ctx.conversationKind === 'server') {

@@ -21,7 +21,9 @@ describe('notification escape sequences', () => {
     const evil = `a${ESC}]52;c;cHduZWQ=\x07b\x9c${ESC}\\c\u009b31m\r\nd`;
     for (const seq of [osc777(evil, evil), osc9(evil, evil), osc99(evil, evil, 'x;\x07')]) {
       // Only the sequences' own ESC ] openers and ESC \ terminators remain.
+      // eslint-disable-next-line no-control-regex
       const inner = seq.replaceAll(ST, '').replace(/\x1b\](777|9|99);/g, '');
+      // eslint-disable-next-line no-control-regex
       assert.doesNotMatch(inner, /[\x00-\x1f\x7f-\x9f]/, JSON.stringify(seq));
     }
     assert.equal(oscSafe(evil), 'a ]52;c;cHduZWQ= b \\c 31m d');
