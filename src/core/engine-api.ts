@@ -3,7 +3,10 @@
  * return value is plain data so the same interface can later run over a Unix socket (detach/attach).
  */
 import type { Action, ActionResult } from './actions.js';
-import type { Account, Conversation, Message, PageCursor, Participant, Protocol, SearchHit } from './model.js';
+import type { InboxEntry, InboxOptions } from './inbox.js';
+import type { Account, Conversation, Message, PageCursor, Participant, SearchHit } from './model.js';
+
+export type { InboxEntry, InboxOptions } from './inbox.js';
 
 /** What changed since the last notification. Notifications are batched (at most one per animation frame). */
 export interface ChangeSet {
@@ -15,23 +18,6 @@ export interface ChangeSet {
   members: string[];
   typing: string[];
   status: boolean;
-}
-
-/** One row of the unified inbox ("All unread" / "Mentions" across every account). */
-export interface InboxEntry {
-  message: Message;
-  /** The network of the message's account. */
-  protocol: Protocol;
-  conversationTitle: string;
-  /** The body on one line (already sanitized on ingest; line breaks and runs of spaces collapsed), at most 200 chars. */
-  snippet: string;
-}
-
-/** Which inbox: every unread message, or only the unread ones that mention the user. */
-export interface InboxOptions {
-  mentionsOnly?: boolean;
-  /** At most this many entries (default 200). */
-  limit?: number;
 }
 
 export interface StatusMessage {

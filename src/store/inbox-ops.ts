@@ -2,7 +2,7 @@
  * The unified inbox across accounts: unread messages (or unread mentions), newest first, in one indexed query
  * (sql.inbox) plus one query for their reactions.
  */
-import type { InboxEntry, InboxOptions } from '../core/engine-api.js';
+import type { InboxEntry, InboxOptions } from '../core/inbox.js';
 import type { Message, Protocol } from '../core/model.js';
 import { withReactionsMany } from './message-reactions.js';
 import { sql } from './queries.js';

@@ -7,7 +7,7 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import type { KeyValue } from '../core/contract.js';
-import type { InboxEntry, InboxOptions } from '../core/engine-api.js';
+import type { InboxEntry, InboxOptions } from '../core/inbox.js';
 import type { Account, Conversation, Message, PageCursor, Participant, SearchHit } from '../core/model.js';
 import * as conversationOps from './conversation-ops.js';
 import * as inboxOps from './inbox-ops.js';

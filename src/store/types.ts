@@ -4,7 +4,7 @@
  * for these indexed, paged queries) and returns plain data.
  */
 import type { KeyValue } from '../core/contract.js';
-import type { InboxEntry, InboxOptions } from '../core/engine-api.js';
+import type { InboxEntry, InboxOptions } from '../core/inbox.js';
 import type {
   Account,
   Attachment,

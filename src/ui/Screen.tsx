@@ -17,6 +17,8 @@ import * as ed from './composer-state.js';
 import { useEngineContext } from './EngineContext.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
+import { HyperlinkContext } from './HyperlinkContext.js';
+import { InboxOverlay } from './InboxOverlay.js';
 import { MembersOverlay, memberLines } from './MembersOverlay.js';
 import { fromInkAll, type KeyPress } from './key-press.js';
 import { buildKeymap, resolveKeys, type KeyCommand, type KeymapName, type VimMode } from './keymap.js';
@@ -37,6 +39,9 @@ import { useEngineAccounts } from './useEngineAccounts.js';
 import { useEngineConversation, useEngineConversations } from './useEngineConversations.js';
 import { useEngineMembers, useEngineStatus, useEngineTyping } from './useEngineStatus.js';
 import { useOverlays } from './useOverlays.js';
+import { useInbox } from './useInbox.js';
+import { defaultOpenCommand, openInConversation, parseOpenCommand } from './open-target.js';
+import type { InboxEntry } from '../core/engine-api.js';
 import { useTimelineWindow } from './useTimelineWindow.js';
 
 const sidebarWidthFull = 24;
@@ -113,11 +118,13 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled, ke
     if (id) setSelectedId(id);
   }, []);
   const memberRowCount = useRef(0);
+  const inboxList = useRef<readonly InboxEntry[]>([]);
   const overlays = useOverlays({
     conversations: ordered,
     innerWidth: mainWidth - 2,
     bodyRows: overlayRows,
     memberRows: () => memberRowCount.current,
+    inboxEntries: () => inboxList.current,
     initialHelp: showHelp,
     onSelect: select,
     onJump: setPendingJump,
@@ -179,9 +186,38 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled, ke
       accounts: accounts.map((a) => a.id),
     });
 
+  /**
+   * Commands the UI runs itself, not the engine: `/inbox [mentions]` opens the unified inbox, `/open [n]` the n-th
+   * link or attachment from the end with `[ui] open_command`. True when `text` was one of them.
+   */
+  const runLocal = (text: string): boolean => {
+    const inbox = /^\/inbox(?:\s+(mentions|all))?\s*$/i.exec(text.trim());
+    if (inbox) {
+      overlays.toggleInbox(inbox[1]?.toLowerCase() === 'mentions');
+      return true;
+    }
+    const open = parseOpenCommand(text);
+    if (open === undefined) return false;
+    if ('error' in open) actions.notify('error', open.error);
+    else if (!convId) actions.notify('error', '/open needs an open conversation');
+    else {
+      openInConversation(engine, convId, open.n, display.openCommand ?? defaultOpenCommand()).then(
+        (info) => actions.notify('info', info),
+        (e: unknown) => actions.notify('error', userMessageOf(e)),
+      );
+    }
+    return true;
+  };
+
   const submit = (): void => {
     const text = composer.editor.text;
     if (text.trim() === '') return;
+    if (runLocal(text)) {
+      composer.submitted(text);
+      closeContext();
+      leaveSelection();
+      return;
+    }
     let action: Action;
     const mode = ctxState && (ctxState.kind === 'reply' || ctxState.kind === 'edit') ? ctxState : undefined;
     try {
@@ -211,6 +247,7 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled, ke
       void actions.quit();
       return;
     }
+    if (c.kind === ':' && runLocal(`/${text}`)) return;
     let action: Action;
     try {
       action = parse(c.kind === '/' ? `/search ${text}` : `/${text}`);
@@ -260,6 +297,7 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled, ke
     'scroll-down': () => timeline.scrollBy(-3),
     'toggle-events': () => setExpandEvents((x) => !x),
     members: () => overlays.showMembers(),
+    inbox: () => overlays.toggleInbox(),
     send: submit,
     newline: () => {
       if (!inCmdline) composer.edit((s) => ed.insert(s, '\n'));
@@ -460,6 +498,8 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled, ke
   const members = useEngineMembers(convId, o.kind === 'members');
   const memberRows = useMemo(() => memberLines(members), [members]);
   memberRowCount.current = memberRows.length;
+  const inbox = useInbox(o.kind === 'inbox', o.kind === 'inbox' && o.mentions);
+  inboxList.current = inbox;
   let centre;
   if (o.kind === 'switcher') {
     centre = (
@@ -478,6 +518,8 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled, ke
     );
   } else if (o.kind === 'help') {
     centre = <HelpOverlay lines={overlays.helpRows} offset={o.offset} width={mainWidth} height={timelineHeight} />;
+  } else if (o.kind === 'inbox') {
+    centre = <InboxOverlay mentions={o.mentions} entries={inbox} index={o.index} width={mainWidth} height={timelineHeight} />;
   } else if (o.kind === 'search') {
     centre = <SearchOverlay query={o.query} hits={o.hits} index={o.index} width={mainWidth} height={timelineHeight} />;
   } else {
@@ -492,25 +534,27 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled, ke
   }
 
   return (
-    <Box flexDirection="column" width={columns} height={rows}>
-      <Box flexDirection="row" height={bodyHeight}>
-        {sidebarWidth > 0 ? (
-          <>
-            <Sidebar entries={entries} selectedId={convId} width={sidebarWidth} height={bodyHeight} />
-            {/* Exactly bodyHeight one-column rows: no clip box needed (it would only make frames dearer). */}
-            <Box width={1} height={bodyHeight}>
-              <Text dimColor>{Array.from({ length: bodyHeight }, () => '│').join('\n')}</Text>
-            </Box>
-          </>
-        ) : null}
-        <Box flexDirection="column" width={mainWidth} height={bodyHeight}>
-          <Header conversation={conversation} width={mainWidth} />
-          {centre}
-          {ctxState ? <ComposeContext state={ctxState} width={mainWidth} /> : null}
-          <Composer editor={shownEditor} width={mainWidth} maxRows={composerMax} prompt={prompt} />
+    <HyperlinkContext.Provider value={display.hyperlinks ?? false}>
+      <Box flexDirection="column" width={columns} height={rows}>
+        <Box flexDirection="row" height={bodyHeight}>
+          {sidebarWidth > 0 ? (
+            <>
+              <Sidebar entries={entries} selectedId={convId} width={sidebarWidth} height={bodyHeight} />
+              {/* Exactly bodyHeight one-column rows: no clip box needed (it would only make frames dearer). */}
+              <Box width={1} height={bodyHeight}>
+                <Text dimColor>{Array.from({ length: bodyHeight }, () => '│').join('\n')}</Text>
+              </Box>
+            </>
+          ) : null}
+          <Box flexDirection="column" width={mainWidth} height={bodyHeight}>
+            <Header conversation={conversation} width={mainWidth} />
+            {centre}
+            {ctxState ? <ComposeContext state={ctxState} width={mainWidth} /> : null}
+            <Composer editor={shownEditor} width={mainWidth} maxRows={composerMax} prompt={prompt} />
+          </Box>
         </Box>
+        <StatusBar width={columns} message={message} typing={typing} accounts={accounts} />
       </Box>
-      <StatusBar width={columns} message={message} typing={typing} accounts={accounts} />
-    </Box>
+    </HyperlinkContext.Provider>
   );
 }

@@ -9,6 +9,10 @@ export interface DisplayOptions {
   collapseJoins: boolean;
   /** A `ui.time_format` pattern such as `HH:mm` (tokens HH, H, hh, h, mm, ss, a). */
   timeFormat: string;
+  /** Write link spans as OSC 8 hyperlinks (`[ui] hyperlinks` resolved against the terminal: hyperlink-support.ts). */
+  hyperlinks?: boolean;
+  /** `[ui] open_command`: the argv /open runs with the link or file appended (default: xdg-open / open). */
+  openCommand?: readonly string[];
 }
 
 export const defaultDisplay: DisplayOptions = { timestamps: true, collapseJoins: true, timeFormat: 'HH:mm' };

@@ -4,6 +4,7 @@
  */
 import { useMemo, useState } from 'react';
 import type { HelpEntry } from '../core/actions.js';
+import type { InboxEntry } from '../core/engine-api.js';
 import type { Conversation, Message, SearchHit } from '../core/model.js';
 import { fuzzyFilter } from '../core/commands/fuzzy.js';
 import { helpEntries } from '../core/commands/registry.js';
@@ -16,7 +17,9 @@ export type Overlay =
   | { kind: 'switcher'; query: string; index: number }
   | { kind: 'help'; offset: number; entries?: HelpEntry[] }
   | { kind: 'search'; query: string; hits: SearchHit[]; index: number }
-  | { kind: 'members'; offset: number };
+  | { kind: 'members'; offset: number }
+  /** The unified inbox across accounts: every unread message, or only the unread mentions. */
+  | { kind: 'inbox'; mentions: boolean; index: number };
 
 const none: Overlay = { kind: 'none' };
 
@@ -30,10 +33,12 @@ export interface OverlayControls {
   showHelp(entries?: HelpEntry[]): void;
   showSearch(query: string, hits: SearchHit[]): void;
   showMembers(): void;
+  /** Opens the unified inbox (Alt-U again closes it). */
+  toggleInbox(mentions?: boolean): void;
   move(delta: number): void;
-  /** Enter: the switcher selects its conversation, a search hit jumps to its message. */
+  /** Enter: the switcher selects its conversation, a search or inbox hit jumps to its message. */
   open(): void;
-  /** Text typed while open (edits the switcher's query). */
+  /** Text typed while open (edits the switcher's query; Tab switches the inbox between all unread and mentions). */
   input(p: KeyPress): void;
 }
 
@@ -45,6 +50,8 @@ export function useOverlays(opts: {
   bodyRows: number;
   /** Rows of the member list (when it is open), for its scroll limit; read when scrolling. */
   memberRows(): number;
+  /** The inbox entries listed (when it is open), for moving and opening; read when used. */
+  inboxEntries?(): readonly InboxEntry[];
   initialHelp: boolean;
   onSelect(conversationId: string): void;
   onJump(message: Message): void;
@@ -75,11 +82,14 @@ export function useOverlays(opts: {
     showHelp: (entries) => setOverlay({ kind: 'help', offset: 0, entries }),
     showSearch: (query, hits) => setOverlay({ kind: 'search', query, hits, index: 0 }),
     showMembers: () => setOverlay((o) => (o.kind === 'members' ? none : { kind: 'members', offset: 0 })),
+    toggleInbox: (mentions = false) =>
+      setOverlay((o) => (o.kind === 'inbox' ? none : { kind: 'inbox', mentions, index: 0 })),
     move: (delta) =>
       setOverlay((o) => {
         const clamp = (i: number, n: number) => Math.max(0, Math.min(n - 1, i));
         if (o.kind === 'switcher') return { ...o, index: clamp(o.index + delta, switcherMatches.length) };
         if (o.kind === 'search') return { ...o, index: clamp(o.index + delta, o.hits.length) };
+        if (o.kind === 'inbox') return { ...o, index: clamp(o.index + delta, opts.inboxEntries?.().length ?? 0) };
         if (o.kind === 'help') return { ...o, offset: Math.max(0, Math.min(rows.length - bodyRows, o.offset + delta)) };
         if (o.kind === 'members') return { ...o, offset: Math.max(0, Math.min(opts.memberRows() - bodyRows, o.offset + delta)) };
         return o;
@@ -94,10 +104,17 @@ export function useOverlays(opts: {
           opts.onSelect(hit.message.conversationId);
           opts.onJump(hit.message);
         }
+      } else if (overlay.kind === 'inbox') {
+        const entry = opts.inboxEntries?.()[overlay.index];
+        if (entry) {
+          opts.onSelect(entry.message.conversationId);
+          opts.onJump(entry.message);
+        }
       }
       setOverlay(none);
     },
     input: (p) => {
+      if (overlay.kind === 'inbox' && p.name === 'tab') setOverlay({ ...overlay, mentions: !overlay.mentions, index: 0 });
       if (overlay.kind !== 'switcher') return;
       if (p.name === 'backspace') setOverlay({ ...overlay, query: overlay.query.slice(0, -1), index: 0 });
       else if (p.text && !p.ctrl && !p.meta) {

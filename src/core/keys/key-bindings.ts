@@ -18,6 +18,7 @@ export type KeyCommand =
   | 'scroll-down'
   | 'toggle-events'
   | 'members'
+  | 'inbox'
   | 'send'
   | 'newline'
   | 'complete'
@@ -136,6 +137,7 @@ export const defaultBindings: readonly Binding[] = [
   { command: 'scroll-down', keys: ['wheeldown'], scope: 'chat', description: 'Scroll down 3 lines' },
   { command: 'toggle-events', keys: ['M-e'], scope: 'chat', description: 'Expand or collapse join/part lines' },
   { command: 'members', keys: ['M-m'], scope: 'chat', description: 'Who is here: members by role, away status' },
+  { command: 'inbox', keys: ['M-u'], scope: 'global', description: 'Inbox: all unread and mentions across accounts (/inbox)' },
   { command: 'send', keys: ['return'], scope: 'composer', description: 'Send the message or run the /command' },
   { command: 'newline', keys: ['M-return', 'C-j'], scope: 'composer', description: 'Insert a line break' },
   { command: 'complete', keys: ['tab'], scope: 'composer', description: 'Complete nick, /command or #conversation' },

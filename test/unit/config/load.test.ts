@@ -88,10 +88,20 @@ describe('loadConfig: valid configs with defaults applied', () => {
 
   it('applies [ui] and [log] defaults, and reads them', () => {
     const empty = loadConfig(writeConfig(''));
-    assert.deepEqual(empty.ui, { timestamps: true, collapse_joins: true, time_format: 'HH:mm' });
+    assert.deepEqual(empty.ui, { timestamps: true, collapse_joins: true, time_format: 'HH:mm', hyperlinks: 'auto' });
     assert.deepEqual(empty.log, { level: 'info' });
-    const set = loadConfig(writeConfig('[ui]\ntimestamps = false\ntime_format = "h:mm a"\n[log]\nlevel = "debug"\n'));
-    assert.deepEqual(set.ui, { timestamps: false, collapse_joins: true, time_format: 'h:mm a' });
+    const set = loadConfig(
+      writeConfig('[ui]\ntimestamps = false\ntime_format = "h:mm a"\nhyperlinks = false\nopen_command = ["firefox", "--new-tab"]\n[log]\nlevel = "debug"\n'),
+    );
+    assert.deepEqual(set.ui, {
+      timestamps: false,
+      collapse_joins: true,
+      time_format: 'h:mm a',
+      hyperlinks: false,
+      open_command: ['firefox', '--new-tab'],
+    });
+    assert.throws(() => loadConfig(writeConfig('[ui]\nhyperlinks = "yes"\n')), /hyperlinks.*true, false or "auto"/s);
+    assert.throws(() => loadConfig(writeConfig('[ui]\nopen_command = "xdg-open"\n')), /open_command.*list of strings/s);
     assert.equal(set.log.level, 'debug');
   });
 
