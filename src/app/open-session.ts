@@ -113,6 +113,7 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
     store,
     log: log.child('engine'),
     accounts: config.accounts.map((a) => accountRuntime(a, options.prompt)),
+    keywords: config.notifications?.keywords,
     host: {
       addAccount: async (url) => {
         const section = accountFromUrl(url, new Set(session.engine.accountIds()));

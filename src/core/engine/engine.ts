@@ -25,6 +25,8 @@ export interface EngineOptions {
   now?: () => number;
   /** How long change notifications are gathered before the UI hears of them. */
   batchMs?: number;
+  /** `[notifications] keywords`: incoming messages containing one count as mentions (highlight, mention count). */
+  keywords?: readonly string[];
 }
 
 export class Engine implements EngineApi {
@@ -85,6 +87,7 @@ export class Engine implements EngineApi {
       onTransfer: (accountId, localId, sent, total) => this.onTransfer(accountId, localId, sent, total),
       conversationIds: new Map(),
       closed: new Set(),
+      keywords: options.keywords,
     };
   }
 

@@ -11,6 +11,7 @@ import type { Store } from '../../store/types.js';
 import type { ChangeBatcher } from './change-batcher.js';
 import { dedupKey } from './dedup-key.js';
 import { mentions } from './mentions.js';
+import { matchesKeyword } from '../notify/policy.js';
 import type { TypingTracker } from './typing-tracker.js';
 
 /** How far apart an unconfirmed own message and its echo may be in time and still be taken for the same message. */
@@ -38,6 +39,8 @@ export interface IngestDeps {
   conversationIds: Map<string, { id: string; said: string }>;
   /** Conversations the user closed this run: when one comes back (a message, a join), the sidebar list changes. */
   closed: Set<string>;
+  /** Words that count as mentions like the own nick (`[notifications] keywords`). */
+  keywords?: readonly string[];
 }
 
 const line = (s: string | undefined) => (s === undefined ? undefined : sanitizeText(s));
@@ -145,7 +148,7 @@ export function ingestMessage(deps: IngestDeps, accountId: string, m: IncomingMe
   const senderName = line(m.senderName ?? m.senderId) || '?';
   const self = deps.selfName(accountId);
   const mentionsMe =
-    countsUnread && (m.mentionsMe === true || mentions(body, self));
+    countsUnread && (m.mentionsMe === true || mentions(body, self) || matchesKeyword(body, deps.keywords ?? []));
   // Server time + sender + text identifies a message even when a replay re-numbers it or the protocol has no ids.
   const key = m.sentAt !== undefined || !m.remoteId ? dedupKey(m.senderId, sentAt, body) : undefined;
   const result = store.insertMessage({

@@ -25,7 +25,7 @@ class RecordingAdapter extends FakeAdapter {
   }
 }
 
-async function rig(config: Record<string, unknown>) {
+async function rig(config: Record<string, unknown>, keywords?: string[]) {
   const dir = mkdtempSync(join(tmpdir(), 'natter-privacy-'));
   const store = openStore(dir);
   const adapters: RecordingAdapter[] = [];
@@ -33,6 +33,7 @@ async function rig(config: Record<string, unknown>) {
     store,
     log: silentLogger,
     batchMs: 1,
+    keywords,
     accounts: [{ id: 'net', protocol: 'irc', enabled: true, config, secret: async () => undefined, factory: () => {
       const a = new RecordingAdapter();
       adapters.push(a);
@@ -117,6 +118,21 @@ test('/notify stores the level with the conversation (kept across adapter upsert
       await r.engine.dispatch({ type: 'protocol', accountId: 'net', name: 'notify', args: ['loud'], conversationId: r.conv.id }),
       { ok: false, error: 'usage: /notify all|mentions|none|default' },
     );
+  } finally {
+    r.close();
+  }
+});
+
+test('[notifications] keywords make incoming messages mentions (highlight and count), as whole words only', async () => {
+  const r = await rig({}, ['deploy']);
+  try {
+    for (const [id, body] of [['k1', 'the Deploy is done'], ['k2', 'redeploy later']] as const) {
+      r.adapter.emit({ type: 'message', message: { conversation: { remoteId: '#natter', kind: 'channel' }, remoteId: id, senderId: 'bob', direction: 'in', kind: 'text', body } });
+    }
+    r.engine.drain();
+    const rows = r.store.messages(r.conv.id, { limit: 10 });
+    assert.deepEqual(rows.map((m) => [m.body, m.mentionsMe]), [['one', false], ['two', false], ['the Deploy is done', true], ['redeploy later', false]]);
+    assert.equal(r.store.getConversation(r.conv.id)!.mentions, 1);
   } finally {
     r.close();
   }
