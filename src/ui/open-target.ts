@@ -6,13 +6,14 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { DOWNLOAD_ACTION } from '../core/download-action.js';
 import type { EngineApi } from '../core/engine-api.js';
 import type { Attachment, Message } from '../core/model.js';
 import { sanitizeHref, sanitizeText } from '../core/sanitize.js';
 import { findUrls, hrefFor, isOsc8Safe } from './links.js';
 
 /** Something /open can open: a link in a message, or one of its attachments. */
-export type OpenTarget = { kind: 'link'; url: string } | { kind: 'attachment'; attachment: Attachment };
+export type OpenTarget = { kind: 'link'; url: string } | { kind: 'attachment'; attachment: Attachment; message: Message };
 
 /** Links (span targets and URLs in the text) and attachments of the messages, in reading order (oldest first). */
 export function openTargets(messages: readonly Message[]): OpenTarget[] {
@@ -33,7 +34,7 @@ export function openTargets(messages: readonly Message[]): OpenTarget[] {
       const href = hrefFor(url);
       if (href !== undefined && !files.has(url) && !files.has(href)) add(href);
     }
-    for (const a of m.attachments ?? []) out.push({ kind: 'attachment', attachment: a });
+    for (const a of m.attachments ?? []) out.push({ kind: 'attachment', attachment: a, message: m });
   }
   return out;
 }
@@ -44,7 +45,7 @@ export function pickTarget(targets: readonly OpenTarget[], n = 1): OpenTarget | 
 }
 
 /** What the opener gets for a target: a safe URL, a local path (`file:` attachments), or why it cannot be opened. */
-export function openArgument(target: OpenTarget): { arg: string } | { error: string } {
+export function openArgument(target: OpenTarget): { arg: string } | { error: string } | { download: true } {
   if (target.kind === 'link') {
     return isOsc8Safe(target.url) ? { arg: target.url } : { error: 'that link holds characters natter will not pass on' };
   }
@@ -62,7 +63,7 @@ export function openArgument(target: OpenTarget): { arg: string } | { error: str
     if (href !== undefined && isOsc8Safe(href)) return { arg: href };
   }
   // mxc:, aesgcm:, cid: and encrypted files need the account's adapter to fetch (and decrypt) them first.
-  return { error: `${label} has to be downloaded first (/download), natter cannot open it directly` };
+  return { download: true };
 }
 
 /** The default opener for the platform. */
@@ -108,7 +109,7 @@ const LOOK_BACK = 200;
  * status text ("opened …", sanitized for the status line); rejects with a plain-words Error.
  */
 export async function openInConversation(
-  engine: Pick<EngineApi, 'messages'>,
+  engine: Pick<EngineApi, 'messages' | 'dispatch'>,
   conversationId: string,
   n: number,
   argv: readonly string[],
@@ -124,6 +125,22 @@ export async function openInConversation(
   }
   const a = openArgument(target);
   if ('error' in a) throw new Error(a.error);
-  await spawnOpener(argv, a.arg);
-  return `opened ${sanitizeText(a.arg)}`;
+  let arg: string;
+  if ('download' in a && target.kind === 'attachment') {
+    // Through the engine (also when it runs in a daemon): the adapter fetches and decrypts it into the profile.
+    const m = target.message;
+    const r = await engine.dispatch({
+      type: 'protocol',
+      accountId: m.accountId,
+      conversationId: m.conversationId,
+      name: DOWNLOAD_ACTION,
+      args: [m.id, target.attachment.url],
+    });
+    if (!r.ok) throw new Error(r.error);
+    if (!r.info) throw new Error('the download left no file');
+    arg = r.info;
+  } else if ('arg' in a) arg = a.arg;
+  else throw new Error('nothing to open');
+  await spawnOpener(argv, arg);
+  return `opened ${sanitizeText(arg)}`;
 }

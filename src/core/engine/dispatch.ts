@@ -7,6 +7,7 @@ import { CommandError } from '../errors.js';
 import type { Conversation } from '../model.js';
 import type { Engine } from './engine.js';
 import { ingestMessage, upsertConversation } from './ingest.js';
+import { downloadAttachment, DOWNLOAD_ACTION } from './download-attachment.js';
 import { helpFor } from './help.js';
 import { CONVERSATION_NOTIFY_KEY } from '../notify/policy.js';
 import { decline, edit, queueOwn, react, reply, retract, upload } from './message-actions.js';
@@ -236,6 +237,7 @@ export async function runAction(engine: Engine, action: Action): Promise<ActionR
       return loadOlder(engine, conversationOf(engine, action.conversationId));
     case 'protocol': {
       if (action.name === 'notify') return setNotifyLevel(engine, action.conversationId, action.args[0]);
+      if (action.name === DOWNLOAD_ACTION) return downloadAttachment(engine, action.conversationId, action.args[0], action.args[1]);
       const conv = action.conversationId ? engine.store.getConversation(action.conversationId) : undefined;
       await adapterOf(engine, action.accountId).command(action.name, action.args, conv?.remoteId);
       return { ok: true };

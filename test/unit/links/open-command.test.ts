@@ -87,8 +87,22 @@ test('/open 3 opens the attachment link; a local file: attachment opens as a pat
   assert.deepEqual(await recorded(out), [local]);
 });
 
-test('what cannot be opened says why: encrypted media, nothing there, a missing program', async () => {
-  await assert.rejects(openInConversation(engineWith(), 'c', 1, ['/bin/true']), /secret\.pdf has to be downloaded first/);
+test('/open on encrypted media asks the engine to download it first, then opens the local file', async () => {
+  const e = engineWith();
+  const local = join(dir, 'abc-secret.pdf');
+  e.respond = () => ({ ok: true, info: local });
+  const out = join(dir, 'argv-download.json');
+  await openInConversation(e, 'c', 1, fakeOpener(out));
+  assert.deepEqual(await recorded(out), [local]);
+  assert.deepEqual(e.dispatched, [
+    { type: 'protocol', accountId: 'libera', conversationId: 'c', name: 'natter-download', args: ['c:4', 'mxc://hs/abc'] },
+  ]);
+  e.respond = () => ({ ok: false, error: 'libera cannot download files' });
+  await assert.rejects(openInConversation(e, 'c', 1, fakeOpener(join(dir, 'never.json'))), /libera cannot download files/);
+  assert.equal(existsSync(join(dir, 'never.json')), false);
+});
+
+test('what cannot be opened says why: nothing there, too few, a missing program', async () => {
   await assert.rejects(openInConversation(new FakeEngine(), 'none', 1, ['/bin/true']), /no link or attachment/);
   await assert.rejects(openInConversation(engineWith(), 'c', 9, ['/bin/true']), /only 5 links and attachments/);
   await assert.rejects(
