@@ -74,6 +74,7 @@ process.stdout.write(
     cpuMs: (cpu.user + cpu.system) / 1000,
     rssMb: mem.rss / 2 ** 20,
     heapMb: mem.heapUsed / 2 ** 20,
+    externalMb: mem.external / 2 ** 20,
     baseRssMb: base.rss / 2 ** 20,
     baseHeapMb: base.heapUsed / 2 ** 20,
   }) + '\n',

@@ -39,6 +39,8 @@ export interface MatrixSyncResult {
   cpuMs: number;
   rssMb: number;
   heapMb: number;
+  /** Memory of objects outside the V8 heap (ArrayBuffers, WebAssembly memories). */
+  externalMb: number;
   baseRssMb: number;
   baseHeapMb: number;
   tuiMs?: number;

@@ -80,7 +80,7 @@ await section('email', async () => {
 await section('matrix', async () => {
   const m = await matrixInitialSync();
   out(`Matrix initial sync: ${m.rooms} rooms (${m.messages.toLocaleString('en')} timeline events) on the test homeserver, new device: ${fmt(m.allMs / 1000, 2)} s to all rooms reported, ${fmt(m.settledMs / 1000, 2)} s to idle (online after ${fmt((m.onlineMs ?? 0) / 1000, 2)} s, first room ${fmt((m.firstRoomMs ?? 0) / 1000, 2)} s, half ${fmt((m.halfMs ?? 0) / 1000, 2)} s; adapter CPU ${fmt(m.cpuMs / 1000, 2)} s; rooms generated in ${fmt(m.fillSeconds, 1)} s)`);
-  out(`  memory after it:  RSS ${fmt(m.rssMb)} MB, heap ${fmt(m.heapMb)} MB   (adapter alone in its process; before: RSS ${fmt(m.baseRssMb)} MB, heap ${fmt(m.baseHeapMb)} MB)`);
+  out(`  memory after it:  RSS ${fmt(m.rssMb)} MB, heap ${fmt(m.heapMb)} MB, external ${fmt(m.externalMb)} MB   (adapter alone in its process; before: RSS ${fmt(m.baseRssMb)} MB, heap ${fmt(m.baseHeapMb)} MB)`);
   out(m.tuiMs !== undefined
     ? `  TUI (tmux):       ${fmt(m.tuiMs / 1000, 2)} s from launch to the rooms in the sidebar; RSS then ${m.tuiRssMb !== undefined ? fmt(m.tuiRssMb) : '?'} MB   (load average ${fmt(m.load, 2)})`
     : `  TUI (tmux):       not measured: ${m.tuiError ?? '?'}`);
