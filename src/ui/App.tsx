@@ -62,13 +62,17 @@ export function App({ engine, sideKeys, showHelp, display, onQuit, onInputHandle
   const timestamps = display?.timestamps;
   const collapseJoins = display?.collapseJoins;
   const timeFormat = display?.timeFormat;
+  const hyperlinks = display?.hyperlinks;
+  const openCommand = display?.openCommand;
   const resolved = useMemo(
     () => ({
       timestamps: timestamps ?? defaultDisplay.timestamps,
       collapseJoins: collapseJoins ?? defaultDisplay.collapseJoins,
       timeFormat: timeFormat ?? defaultDisplay.timeFormat,
+      hyperlinks: hyperlinks ?? false,
+      ...(openCommand !== undefined && { openCommand }),
     }),
-    [timestamps, collapseJoins, timeFormat],
+    [timestamps, collapseJoins, timeFormat, hyperlinks, openCommand],
   );
   return (
     <EngineContext.Provider value={value}>

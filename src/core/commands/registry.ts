@@ -11,6 +11,7 @@ import { deleteCommand } from './delete.js';
 import { edit } from './edit.js';
 import { disconnect } from './disconnect.js';
 import { helpCommand } from './help.js';
+import { inbox, open } from './screen-commands.js';
 import { join } from './join.js';
 import { me } from './me.js';
 import { msg } from './msg.js';
@@ -34,11 +35,13 @@ export const commands: readonly CommandDef[] = [
   disconnect,
   edit,
   helpCommand(findCommand),
+  inbox,
   join,
   me,
   msg,
   nick,
   notify,
+  open,
   part,
   query,
   quit,
