@@ -38,6 +38,10 @@ test('reads see what the writer committed; pushed state decorates them; the link
     assert.deepEqual(page[1]?.replyPreview, { senderName: 'Bob', body: 'the question' });
     assert.deepEqual(engine.typing(conv.id), ['bob']);
     assert.equal(engine.search('question').length, 1);
+    // The unified inbox comes from the same read-only connection (here: nothing counted as unread yet, then one).
+    assert.deepEqual(engine.inbox(), []);
+    writer.insertMessage(msg(conv.id, { id: 'u1', body: 'unread one', countsUnread: true, mentionsMe: true }));
+    assert.deepEqual(engine.inbox({ mentionsOnly: true }).map((e) => [e.message.id, e.protocol, e.snippet]), [['u1', 'irc', 'unread one']]);
 
     engine.onChanges({ t: 'changes', changes: { ...none, typing: [conv.id], timelines: [conv.id] }, live: { typing: { [conv.id]: [] }, transfers: { [conv.id]: {} } } });
     assert.deepEqual(engine.typing(conv.id), []);
