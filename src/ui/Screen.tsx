@@ -27,6 +27,7 @@ import { SearchOverlay } from './SearchOverlay.js';
 import { Sidebar } from './Sidebar.js';
 import { sidebarEntries } from './sidebar-order.js';
 import { StatusBar } from './StatusBar.js';
+import { selectionSummary } from './protection-text.js';
 import { Switcher } from './Switcher.js';
 import type { SideKeys } from './terminal-input.js';
 import type { DisplayOptions } from './time-format.js';
@@ -154,6 +155,8 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled, ke
 
   const leaveSelection = (): void => setSelection(undefined);
   const selectedMessage = (): Message | undefined => (selectedMessageId ? timeline.find(selectedMessageId) : undefined);
+  const selectedNow = selectedMessage();
+  const selectionInfo = selectedNow ? selectionSummary(selectedNow) : undefined;
   /** Starts answering the selected message: reply/edit go to the composer, react/delete ask first. */
   const act = (kind: ComposeContextState['kind']): void => {
     const m = selectedMessage();
@@ -553,7 +556,7 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled, ke
             <Composer editor={shownEditor} width={mainWidth} maxRows={composerMax} prompt={prompt} />
           </Box>
         </Box>
-        <StatusBar width={columns} message={message} typing={typing} accounts={accounts} />
+        <StatusBar width={columns} message={message} typing={typing} accounts={accounts} selection={selectionInfo} />
       </Box>
     </HyperlinkContext.Provider>
   );

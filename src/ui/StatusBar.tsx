@@ -14,6 +14,8 @@ export interface StatusBarProps {
   message: StatusMessage | undefined;
   typing: string[];
   accounts: Account[];
+  /** While a message is selected: how it was protected and what the keys do (see protection-text.ts). */
+  selection?: string;
 }
 
 function typingText(names: string[]): string {
@@ -24,17 +26,20 @@ function typingText(names: string[]): string {
 
 const levelColor = { info: undefined, warn: 'yellow', error: 'red' } as const;
 
-function StatusBarView({ width, message, typing, accounts }: StatusBarProps) {
+function StatusBarView({ width, message, typing, accounts, selection }: StatusBarProps) {
   const right = accounts.map((a) => `${connectionLook[a.state].glyph}${a.id}`).join(' ');
   const rightText = truncate(right, Math.max(0, Math.floor(width / 3)));
   const leftWidth = Math.max(0, width - textWidth(rightText) - 1);
   const typingLine = typing.length > 0 ? typingText(typing) : '';
   const msg = message ? message.text.replace(/\s+/g, ' ') : '';
-  const left = typingLine && msg ? `${typingLine}  ${msg}` : typingLine || msg;
+  // A warning or error stays visible over the selection summary (it may be the answer to what was just done with it).
+  const freshProblem = message !== undefined && message.level !== 'info' && Date.now() - message.at < 10_000;
+  const shownSelection = freshProblem ? undefined : selection;
+  const left = shownSelection ?? (typingLine && msg ? `${typingLine}  ${msg}` : typingLine || msg);
   return (
     <Box height={1} width={width}>
       <Box width={leftWidth} height={1}>
-        <Text wrap="truncate-end" color={message && !typingLine ? levelColor[message.level] : undefined} italic={!!typingLine}>
+        <Text wrap="truncate-end" color={shownSelection ? 'cyan' : message && !typingLine ? levelColor[message.level] : undefined} italic={!shownSelection && !!typingLine}>
           {truncate(left, leftWidth)}
         </Text>
       </Box>
