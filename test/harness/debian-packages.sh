@@ -3,7 +3,7 @@
 # the terminal driver; independent protocol peers: python-omemo with slixmpp, matrix-nio with olm), when run as root.
 # The TypeScript harnesses call this too, so a single test file run on a fresh machine works.
 set -euo pipefail
-packages=(inspircd prosody znc tmux openssl dovecot-imapd dovecot-lmtpd postfix
+packages=(inspircd atheme-services prosody znc tmux openssl dovecot-imapd dovecot-lmtpd postfix
   python3-omemo python3-oldmemo python3-twomemo python3-xmlschema python3-slixmpp python3-matrix-nio python3-olm)
 missing=()
 for p in "${packages[@]}"; do
@@ -20,6 +20,6 @@ apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 || { apt-get update -qq &
 if [[ " ${missing[*]} " == *" inspircd "* ]] && command -v systemctl >/dev/null; then systemctl disable --now inspircd >/dev/null 2>&1 || true; fi
 if [[ " ${missing[*]} " == *" prosody "* ]] && command -v systemctl >/dev/null; then systemctl disable --now prosody >/dev/null 2>&1 || true; fi
 # Dovecot and Postfix too: the email tests start their own instances from their own config directories.
-for svc in dovecot postfix; do
+for svc in dovecot postfix atheme-services; do
   if [[ " ${missing[*]} " == *" $svc"* ]] && command -v systemctl >/dev/null; then systemctl disable --now "$svc" >/dev/null 2>&1 || true; fi
 done
