@@ -25,7 +25,7 @@ import { buildKeymap, resolveKeys, type KeyCommand, type KeymapName, type VimMod
 import { overlayBodyRows } from './OverlayFrame.js';
 import { SearchOverlay } from './SearchOverlay.js';
 import { Sidebar } from './Sidebar.js';
-import { sidebarEntries } from './sidebar-order.js';
+import { groupOf, orderedConversations, sidebarEntries } from './sidebar-order.js';
 import { StatusBar } from './StatusBar.js';
 import { selectionSummary } from './protection-text.js';
 import { Switcher } from './Switcher.js';
@@ -44,6 +44,10 @@ import { useInbox } from './useInbox.js';
 import { defaultOpenCommand, openInConversation, parseOpenCommand } from './open-target.js';
 import type { InboxEntry } from '../core/engine-api.js';
 import { useTimelineWindow } from './useTimelineWindow.js';
+import { ImageOverlay } from './ImageOverlay.js';
+import { blocksOnly, usePreview } from './usePreview.js';
+import { parsePreviewCommand, pickImage } from './image/preview-target.js';
+import type { ImageOutput } from './image/probe.js';
 
 const sidebarWidthFull = 24;
 /** Below this many columns the sidebar hides and the timeline takes the whole width. */
@@ -67,16 +71,25 @@ export interface ScreenProps {
   onInputHandled?: () => void;
   /** Key bindings (default: the default keymap). */
   keys?: KeysOptions;
+  /** Where image previews are drawn (kitty / sixel / half-blocks, probed); default: half-blocks. */
+  images?: ImageOutput;
 }
 
-export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled, keys }: ScreenProps) {
+export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled, keys, images }: ScreenProps) {
   const { engine, view } = useEngineContext();
   const { columns, rows } = useWindowSize();
   const accounts = useEngineAccounts();
   const conversations = useEngineConversations();
-  const entries = useMemo(() => sidebarEntries(accounts, conversations), [accounts, conversations]);
-  const ordered = useMemo(() => entries.flatMap((e) => (e.type === 'conversation' ? [e.conversation] : [])), [entries]);
   const [selectedId, setSelectedId] = useState<string | undefined>(undefined);
+  // Collapsed sidebar groups (groupKey of sidebar-order.ts); the selected conversation stays listed in its group.
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());
+  const entries = useMemo(
+    () => sidebarEntries(accounts, conversations, { collapsed, selectedId }),
+    [accounts, conversations, collapsed, selectedId],
+  );
+  const ordered = useMemo(() => entries.flatMap((e) => (e.type === 'conversation' ? [e.conversation] : [])), [entries]);
+  // The switcher also finds conversations hidden in collapsed groups.
+  const allOrdered = useMemo(() => orderedConversations(accounts, conversations), [accounts, conversations]);
   const selected = ordered.find((c) => c.id === selectedId) ?? ordered[0];
   const convId = selected?.id;
   const conversation = useEngineConversation(convId) ?? selected;
@@ -121,7 +134,7 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled, ke
   const memberRowCount = useRef(0);
   const inboxList = useRef<readonly InboxEntry[]>([]);
   const overlays = useOverlays({
-    conversations: ordered,
+    conversations: allOrdered,
     innerWidth: mainWidth - 2,
     bodyRows: overlayRows,
     memberRows: () => memberRowCount.current,
@@ -152,6 +165,15 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled, ke
       setPendingJump(undefined);
     }
   }, [pendingJump, convId, timeline]);
+
+  // The image preview's body: inside the overlay frame (border, title row; footer below), right of the sidebar.
+  const previewBox = {
+    row: 1 + 1 + 1 + 1, // header row, top border, title row, then the body (1-based)
+    col: sidebarWidth + (sidebarWidth ? 1 : 0) + 2,
+    cols: Math.max(1, mainWidth - 2),
+    rows: overlayRows,
+  };
+  const preview = usePreview(engine, images ?? blocksOnly, previewBox, overlays.overlay.kind === 'image');
 
   const leaveSelection = (): void => setSelection(undefined);
   const selectedMessage = (): Message | undefined => (selectedMessageId ? timeline.find(selectedMessageId) : undefined);
@@ -194,6 +216,21 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled, ke
    * link or attachment from the end with `[ui] open_command`. True when `text` was one of them.
    */
   const runLocal = (text: string): boolean => {
+    // `/preview [n]`: the n-th image from the end, or (without n) the selected message's image, in an overlay.
+    const previewCmd = parsePreviewCommand(text);
+    if (previewCmd !== undefined) {
+      if ('error' in previewCmd) actions.notify('error', previewCmd.error);
+      else if (!convId) actions.notify('error', '/preview needs an open conversation');
+      else {
+        try {
+          preview.start(pickImage(engine, convId, previewCmd.n, selectedMessageId));
+          overlays.showImage();
+        } catch (e) {
+          actions.notify('error', userMessageOf(e));
+        }
+      }
+      return true;
+    }
     const inbox = /^\/inbox(?:\s+(mentions|all))?\s*$/i.exec(text.trim());
     if (inbox) {
       overlays.toggleInbox(inbox[1]?.toLowerCase() === 'mentions');
@@ -271,6 +308,13 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled, ke
   };
   const halfPage = Math.max(1, Math.floor(timelineHeight / 2));
 
+  const toggleGroup = (group: string): void =>
+    setCollapsed((old) => {
+      const next = new Set(old);
+      if (!next.delete(group)) next.add(group);
+      return next;
+    });
+
   const moveSelection = (delta: number): void => {
     if (ordered.length === 0) return;
     const i = Math.max(0, ordered.findIndex((c) => c.id === convId));
@@ -299,6 +343,15 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled, ke
     'scroll-up': () => timeline.scrollBy(3),
     'scroll-down': () => timeline.scrollBy(-3),
     'toggle-events': () => setExpandEvents((x) => !x),
+    'toggle-group': () => {
+      const group = selected ? groupOf(selected) : undefined;
+      if (!group || !selected) {
+        actions.notify('info', 'this conversation is in no group');
+        return;
+      }
+      setSelectedId(selected.id);
+      toggleGroup(group);
+    },
     members: () => overlays.showMembers(),
     inbox: () => overlays.toggleInbox(),
     send: submit,
@@ -523,6 +576,10 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled, ke
     centre = <HelpOverlay lines={overlays.helpRows} offset={o.offset} width={mainWidth} height={timelineHeight} />;
   } else if (o.kind === 'inbox') {
     centre = <InboxOverlay mentions={o.mentions} entries={inbox} index={o.index} width={mainWidth} height={timelineHeight} />;
+  } else if (o.kind === 'image') {
+    centre = (
+      <ImageOverlay state={preview.state} width={mainWidth} height={timelineHeight} bodyCols={previewBox.cols} bodyRows={previewBox.rows} />
+    );
   } else if (o.kind === 'search') {
     centre = <SearchOverlay query={o.query} hits={o.hits} index={o.index} width={mainWidth} height={timelineHeight} />;
   } else {

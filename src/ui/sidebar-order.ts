@@ -1,22 +1,61 @@
 /**
  * The order of the sidebar, which is also the order of Alt-1…9 and of Alt-Up/Alt-Down: accounts in engine order, under
- * each its server buffer, then channels and groups, then direct conversations, each alphabetically. Closed
- * conversations are left out.
+ * each its server buffer, then channels and groups, then direct conversations, each alphabetically; then the account's
+ * groups (conversations with a `parentId`: a Matrix space, an XMPP roster group) alphabetically by heading, each with
+ * its conversations in the same order. Closed conversations are left out, and so are the conversations of a collapsed
+ * group — except the selected one, so collapsing the group one is reading keeps it on screen (and the same key opens
+ * the group again).
  */
 import type { Account, Conversation } from '../core/model.js';
 
 export type SidebarEntry =
   | { type: 'account'; key: string; account: Account }
-  | { type: 'conversation'; key: string; conversation: Conversation; index: number };
+  | {
+      type: 'group';
+      key: string;
+      /** {@link groupKey} of the group: what the collapse state is kept by. */
+      group: string;
+      title: string;
+      collapsed: boolean;
+      /** Sums over the group's open conversations (shown on the heading of a collapsed group). */
+      unread: number;
+      mentions: number;
+    }
+  | { type: 'conversation'; key: string; conversation: Conversation; index: number; depth: 0 | 1 };
+
+/** Options of {@link sidebarEntries}. */
+export interface SidebarOptions {
+  /** {@link groupKey}s of the collapsed groups. */
+  collapsed?: ReadonlySet<string>;
+  /** The selected conversation: stays listed even when its group is collapsed. */
+  selectedId?: string;
+}
 
 const kindRank = { server: 0, channel: 1, group: 1, direct: 2 } as const;
+
+function compareText(x: string, y: string): number {
+  return x < y ? -1 : x > y ? 1 : 0;
+}
 
 function compare(a: Conversation, b: Conversation): number {
   const k = kindRank[a.kind] - kindRank[b.kind];
   if (k !== 0) return k;
-  const x = a.title.toLowerCase();
-  const y = b.title.toLowerCase();
-  return x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  return compareText(a.title.toLowerCase(), b.title.toLowerCase()) || compareText(a.id, b.id);
+}
+
+/** A Matrix space (the adapter marks it `ext.space`): shown as the heading of its rooms, not as a row. */
+export function isSpace(c: Conversation): boolean {
+  return c.ext?.['space'] === true;
+}
+
+/** The key a group's collapse state is kept under: account and `parentId` (a space's room id, a roster group name). */
+export function groupKey(accountId: string, parentId: string): string {
+  return `${accountId}\u0000${parentId}`;
+}
+
+/** The group a conversation is listed under, as a {@link groupKey}; undefined when it has none (or is a space). */
+export function groupOf(c: Conversation): string | undefined {
+  return c.parentId !== undefined && !isSpace(c) ? groupKey(c.accountId, c.parentId) : undefined;
 }
 
 /** Account ids in sidebar order: configured accounts first, then any account only conversations mention. */
@@ -26,24 +65,55 @@ function accountOrder(accounts: readonly Account[], conversations: readonly Conv
   return ids;
 }
 
-/** Open conversations in sidebar order. */
-export function orderedConversations(accounts: readonly Account[], conversations: readonly Conversation[]): Conversation[] {
-  const out: Conversation[] = [];
-  for (const id of accountOrder(accounts, conversations)) {
-    out.push(...conversations.filter((c) => c.accountId === id && !c.closed).sort(compare));
-  }
-  return out;
+/** Open conversations in sidebar order (the visible ones: see {@link SidebarOptions}). */
+export function orderedConversations(
+  accounts: readonly Account[],
+  conversations: readonly Conversation[],
+  options: SidebarOptions = {},
+): Conversation[] {
+  return sidebarEntries(accounts, conversations, options).flatMap((e) => (e.type === 'conversation' ? [e.conversation] : []));
 }
 
-/** Sidebar rows: an account heading followed by its conversations. */
-export function sidebarEntries(accounts: readonly Account[], conversations: readonly Conversation[]): SidebarEntry[] {
+/** Sidebar rows: an account heading, its ungrouped conversations, then its groups (heading and members). */
+export function sidebarEntries(
+  accounts: readonly Account[],
+  conversations: readonly Conversation[],
+  options: SidebarOptions = {},
+): SidebarEntry[] {
   const entries: SidebarEntry[] = [];
   let index = 0;
   for (const id of accountOrder(accounts, conversations)) {
     const account = accounts.find((a) => a.id === id) ?? { id, protocol: 'irc', state: 'offline' as const };
     entries.push({ type: 'account', key: `a:${id}`, account });
-    for (const c of conversations.filter((x) => x.accountId === id && !x.closed).sort(compare)) {
-      entries.push({ type: 'conversation', key: `c:${c.id}`, conversation: c, index: index++ });
+    const mine = conversations.filter((x) => x.accountId === id);
+    const open = mine.filter((x) => !x.closed && !isSpace(x)).sort(compare);
+    const groups = new Map<string, Conversation[]>();
+    for (const c of open) {
+      if (c.parentId === undefined) entries.push({ type: 'conversation', key: `c:${c.id}`, conversation: c, index: index++, depth: 0 });
+      else groups.set(c.parentId, [...(groups.get(c.parentId) ?? []), c]);
+    }
+    // The heading of a space is its title; a roster group's is its name.
+    const titled = [...groups].map(([parent, members]) => {
+      const space = mine.find((x) => x.remoteId === parent && isSpace(x));
+      return { parent, members, title: space?.title || parent };
+    });
+    titled.sort((a, b) => compareText(a.title.toLowerCase(), b.title.toLowerCase()) || compareText(a.parent, b.parent));
+    for (const g of titled) {
+      const group = groupKey(id, g.parent);
+      const collapsed = options.collapsed?.has(group) ?? false;
+      entries.push({
+        type: 'group',
+        key: `g:${group}`,
+        group,
+        title: g.title,
+        collapsed,
+        unread: g.members.reduce((n, c) => n + c.unread, 0),
+        mentions: g.members.reduce((n, c) => n + c.mentions, 0),
+      });
+      for (const c of g.members) {
+        if (collapsed && c.id !== options.selectedId) continue;
+        entries.push({ type: 'conversation', key: `c:${c.id}`, conversation: c, index: index++, depth: 1 });
+      }
     }
   }
   return entries;

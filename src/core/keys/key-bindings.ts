@@ -17,6 +17,7 @@ export type KeyCommand =
   | 'scroll-up'
   | 'scroll-down'
   | 'toggle-events'
+  | 'toggle-group'
   | 'members'
   | 'inbox'
   | 'send'
@@ -136,6 +137,12 @@ export const defaultBindings: readonly Binding[] = [
   { command: 'scroll-up', keys: ['wheelup'], scope: 'chat', description: 'Scroll up 3 lines' },
   { command: 'scroll-down', keys: ['wheeldown'], scope: 'chat', description: 'Scroll down 3 lines' },
   { command: 'toggle-events', keys: ['M-e'], scope: 'chat', description: 'Expand or collapse join/part lines' },
+  {
+    command: 'toggle-group',
+    keys: ['M-g'],
+    scope: 'chat',
+    description: 'Collapse or expand the group (space, roster group) of this conversation; Ctrl-K reaches hidden ones',
+  },
   { command: 'members', keys: ['M-m'], scope: 'chat', description: 'Who is here: members by role, away status' },
   { command: 'inbox', keys: ['M-u'], scope: 'global', description: 'Inbox: all unread and mentions across accounts (/inbox)' },
   { command: 'send', keys: ['return'], scope: 'composer', description: 'Send the message or run the /command' },

@@ -1,0 +1,34 @@
+/**
+ * A group heading in the sidebar (a Matrix space's title, an XMPP roster group's name): ▾ when open, ▸ when collapsed;
+ * a collapsed group shows its members' mention and unread sums, since their rows are hidden.
+ */
+import { memo } from 'react';
+import { Text } from 'ink';
+import { textWidth, truncate } from './wrap.js';
+
+export interface SidebarGroupRowProps {
+  title: string;
+  collapsed: boolean;
+  unread: number;
+  mentions: number;
+  width: number;
+}
+
+function SidebarGroupRowView({ title, collapsed, unread, mentions, width }: SidebarGroupRowProps) {
+  const badge = collapsed ? [mentions > 0 ? `@${mentions}` : '', unread > 0 ? String(unread) : ''].filter(Boolean).join(' ') : '';
+  const nameWidth = Math.max(1, width - 3 - (badge ? textWidth(badge) + 1 : 0));
+  const name = truncate(title, nameWidth);
+  return (
+    <Text wrap="truncate-end">
+      <Text dimColor>{collapsed ? ' ▸ ' : ' ▾ '}</Text>
+      <Text bold={collapsed && unread > 0} underline>
+        {name}
+      </Text>
+      <Text>{' '.repeat(Math.max(0, nameWidth - textWidth(name)))}</Text>
+      {badge ? <Text color={mentions > 0 ? 'yellow' : 'cyan'}> {badge}</Text> : null}
+    </Text>
+  );
+}
+
+/** Memoized: re-renders only when its props changed. */
+export const SidebarGroupRow = memo(SidebarGroupRowView);
