@@ -11,6 +11,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspircdServicesConfig, startAtheme, type AthemeServices } from './atheme.js';
 import { debianBinaryUnavailable, freePort, portAccepts, selfSignedCert, ServerProcess } from './server-kit.js';
 
 const BINARY = '/usr/sbin/inspircd';
@@ -36,6 +37,8 @@ export interface InspircdServer {
   pid: number;
   /** Tail of the server's log (for assertion messages). */
   logTail(): string;
+  /** Atheme services linked to this server (when started with `services: true`). */
+  services?: AthemeServices;
 }
 
 /** Why InspIRCd cannot run here, or undefined when it can (installs it when missing and we are root). */
@@ -48,7 +51,7 @@ function tlsModule(): 'ssl_gnutls' | 'ssl_openssl' {
   return existsSync(join(MODULE_DIR, 'm_ssl_gnutls.so')) || !existsSync(join(MODULE_DIR, 'm_ssl_openssl.so')) ? 'ssl_gnutls' : 'ssl_openssl';
 }
 
-function config(o: { dir: string; port: number; tlsPort?: number; certFile?: string; keyFile?: string; history: boolean }): string {
+function config(o: { dir: string; port: number; tlsPort?: number; certFile?: string; keyFile?: string; history: boolean; services?: string }): string {
   const modules = [
     'cap', 'ircv3', 'ircv3_accounttag', 'ircv3_batch', 'ircv3_capnotify', 'ircv3_chghost', 'ircv3_ctctags',
     'ircv3_echomessage', 'ircv3_invitenotify', 'ircv3_labeledresponse', 'ircv3_msgid', 'ircv3_servertime',
@@ -79,25 +82,31 @@ ${o.tlsPort ? `<sslprofile name="Clients" provider="${tlsModule().replace('ssl_'
 ${modules.map((m) => `<module name="${m}">`).join('\n')}
 <ircv3 accountnotify="yes" awaynotify="yes" extendedjoin="yes">
 <chanhistory bots="yes" maxlines="50" prefixmsg="no">
-`;
+${o.services ?? ''}`;
 }
 
 /**
  * Starts InspIRCd on random loopback ports and resolves once the client port accepts connections. Rejects (with the
  * tail of the server's log) when it cannot start.
  */
-export async function startInspircd(options?: { tls?: boolean; history?: boolean }): Promise<InspircdServer> {
+export async function startInspircd(options?: {
+  tls?: boolean;
+  history?: boolean;
+  /** Also start Atheme services (NickServ, SaslServ) linked to this server: SASL then works for real. */
+  services?: boolean;
+}): Promise<InspircdServer> {
   const missing = inspircdUnavailable();
   if (missing) throw new Error(`InspIRCd unavailable: ${missing}`);
   const dir = mkdtempSync(join(tmpdir(), 'natter-inspircd-'));
   const port = await freePort();
   const tlsPort = options?.tls ? await freePort() : undefined;
   const cert = options?.tls ? selfSignedCert(dir) : undefined;
+  const link = options?.services ? { linkPort: await freePort(), password: `link-${process.pid}-${port}` } : undefined;
   writeFileSync(join(dir, 'motd.txt'), 'natter test server\n');
   const confFile = join(dir, 'inspircd.conf');
   writeFileSync(
     confFile,
-    config({ dir, port, tlsPort, certFile: cert?.certFile, keyFile: cert?.keyFile, history: options?.history ?? false }),
+    config({ dir, port, tlsPort, certFile: cert?.certFile, keyFile: cert?.keyFile, history: options?.history ?? false, services: link && inspircdServicesConfig(link) }),
   );
   const outFile = join(dir, 'stdout.log');
   const logFile = join(dir, 'ircd.log');
@@ -105,6 +114,14 @@ export async function startInspircd(options?: { tls?: boolean; history?: boolean
   if (process.getuid?.() === 0) args.push('--runasroot');
   const proc = new ServerProcess({ name: 'inspircd', command: BINARY, args, cwd: dir, outFile, logFile, ports: tlsPort ? [port, tlsPort] : [port] });
   await proc.start();
+  let services: AthemeServices | undefined;
+  try {
+    services = link ? await startAtheme({ ...link, uplink: 'irc.natter.test', clientPort: port }) : undefined;
+  } catch (error) {
+    await proc.halt();
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
 
   const server: InspircdServer = {
     host: '127.0.0.1',
@@ -114,7 +131,9 @@ export async function startInspircd(options?: { tls?: boolean; history?: boolean
     fingerprint: cert?.fingerprint,
     pid: proc.pid,
     logTail: () => proc.logTail(),
+    services,
     async stop() {
+      await services?.stop();
       await proc.halt();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -103,7 +103,14 @@ export const numericHandlers: HandlerTable = {
   '900': (s, line) => s.log.info('logged in', { account: line.params[2] }),
   '903': (s) => s.log.info('SASL authentication succeeded'),
   '902': (s, line) => s.emit({ type: 'notice', level: 'error', text: `SASL login failed: ${line.params[1] ?? ''}` }),
-  '904': (s, line) => s.emit({ type: 'notice', level: 'error', text: `SASL login failed: ${line.params[1] ?? ''}` }),
+  // 904 ERR_SASLFAIL is what services answer to a wrong account name or password; irc-framework then ends CAP
+  // negotiation and registration goes on without an account (no retry: the same password would fail again).
+  '904': (s, line) =>
+    s.emit({
+      type: 'notice',
+      level: 'error',
+      text: `SASL login as "${s.options.saslUsername ?? ''}" failed: the server rejected the account name or password (check sasl_username and the password); connected without logging in (server said: ${line.params[1] ?? ''})`,
+    }),
   '905': (s, line) => s.emit({ type: 'notice', level: 'error', text: `SASL login failed: ${line.params[1] ?? ''}` }),
   '906': (s) => s.log.info('SASL authentication aborted'),
   '907': () => {},
