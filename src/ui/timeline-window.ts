@@ -113,6 +113,57 @@ export class TimelineWindow {
     this.anchor = { id: target.id, sentAt: target.sentAt, seq: target.seq, below: 0 };
   }
 
+  /**
+   * Opens the conversation at its first unread message (the first with a seq above `lastReadSeq` after the newest read
+   * one). When the unread part is taller than the pane, the block holding the "── new ──" line becomes the top row and
+   * follow mode is off until the user reaches the bottom (so mark-read waits for them); when it fits, this is
+   * {@link loadNewest}. Looks back at most `maxPages` pages for a read message; past that the oldest unread looked at
+   * is the target.
+   */
+  openAtUnread(lastReadSeq: number, layout: LayoutFn, height: number, maxPages = 100): void {
+    this.loadNewest();
+    // Walk back from the newest message: everything until the newest read one is unread; the last visited is the
+    // first unread. Only the current page is held, so a long unread stretch costs requests, not memory.
+    let page = this.messages;
+    let target: Message | undefined;
+    for (let pages = 0; page.length > 0 && pages < maxPages; pages++) {
+      let reachedRead = false;
+      for (let i = page.length - 1; i >= 0; i--) {
+        if (page[i]!.seq <= lastReadSeq) {
+          reachedRead = true;
+          break;
+        }
+        target = page[i];
+      }
+      if (reachedRead || page.length < this.pageSize) break;
+      page = this.fetch({ before: cursorOf(page[0]!), limit: this.pageSize });
+    }
+    if (!target) return;
+    this.jumpTo(target);
+    let blocks = this.blocks(layout);
+    const startOf = (bs: Block[]): number => {
+      let start = 0;
+      for (const b of bs) {
+        if (b.ids.includes(target.id)) return start;
+        start += b.lines.length;
+      }
+      return start;
+    };
+    // Enough rows below the marker to fill the pane, or the newest message.
+    while (!this.atNewest && startOf(blocks) + height > totalLines(blocks)) {
+      if (this.appendNewer() === 0) break;
+      blocks = this.blocks(layout);
+    }
+    const start = startOf(blocks);
+    if (this.atNewest && start + height >= totalLines(blocks)) {
+      this.loadNewest();
+      return;
+    }
+    this.setPos(blocks, start + height);
+    this.following = false;
+    this.trim();
+  }
+
   /** Lays out the window (memoized on the message array and layout function). */
   blocks(layout: LayoutFn): Block[] {
     const c = this.blocksCache;

@@ -1,8 +1,9 @@
 /**
  * The timeline of the selected conversation as a {@link TimelineWindow}: opens the newest page when the conversation
- * changes, re-reads when the engine reports a change to this timeline (and only then), lays out at the current width,
- * and exposes the scroll commands. While following the bottom it sends a debounced `mark-read` for the newest visible
- * message; scrolling past the oldest stored message sends `load-older`.
+ * changes (or, when its unread messages are taller than the pane, the "── new ──" line at the top), re-reads when the
+ * engine reports a change to this timeline (and only then), lays out at the current width, and exposes the scroll
+ * commands. While following the bottom it sends a debounced `mark-read` for the newest visible message; scrolling past
+ * the oldest stored message sends `load-older`.
  */
 import { useCallback, useMemo, useRef, useState, useEffect } from 'react';
 import type { ActionResult } from '../core/actions.js';
@@ -57,7 +58,7 @@ export function useTimelineWindow(
   const rerender = useCallback(() => setTick((t) => t + 1), []);
   const pageSize = Math.max(20, Math.min(200, height * 2));
 
-  const state = useRef<{ win?: TimelineWindow; version: number; unreadAfterSeq?: number; olderAsked: boolean }>({
+  const state = useRef<{ win?: TimelineWindow; version: number; unreadAfterSeq?: number; olderAsked: boolean; openAtUnread?: boolean }>({
     version: -1,
     olderAsked: false,
   });
@@ -69,6 +70,8 @@ export function useTimelineWindow(
     s.olderAsked = false;
     // The unread line stays where it was when the conversation was opened, even after mark-read moves lastReadSeq.
     s.unreadAfterSeq = conversation && conversation.unread > 0 ? conversation.lastReadSeq : undefined;
+    // Positioned at the unread line once the layout for this width exists (below).
+    s.openAtUnread = s.unreadAfterSeq !== undefined;
   } else if (!conversationId) {
     s.win = undefined;
   }
@@ -89,6 +92,10 @@ export function useTimelineWindow(
       layoutTimeline(msgs, { width, unreadAfterSeq, expandEvents, atOldest, display, selectedId, self }),
     [width, unreadAfterSeq, expandEvents, display, selectedId, self],
   );
+  if (win && s.openAtUnread && unreadAfterSeq !== undefined) {
+    s.openAtUnread = false;
+    win.openAtUnread(unreadAfterSeq, layout, height);
+  }
   // The same view object until something moved (a scroll, a change of this timeline, a resize), so the memoized
   // Timeline skips rendering on keystrokes in the composer.
   const view = useMemo(
