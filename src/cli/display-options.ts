@@ -11,5 +11,6 @@ export function displayOptionsOf(ui: UiConfig, env: NodeJS.ProcessEnv = process.
     timeFormat: ui.time_format,
     hyperlinks: hyperlinksEnabled(ui.hyperlinks, env),
     ...(ui.open_command !== undefined && { openCommand: ui.open_command }),
+    mouse: ui.mouse,
   };
 }

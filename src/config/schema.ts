@@ -55,6 +55,8 @@ export const uiShape = {
   time_format: text(TIME_FORMAT, /^(?:HH|H|hh|h|mm|ss|a|[^A-Za-z])+$/).default('HH:mm'),
   /** OSC 8 hyperlinks: true, false, or "auto" (only terminals known to support them; src/ui/hyperlink-support.ts). */
   hyperlinks: z.union([z.boolean(), z.literal('auto')], must('true, false or "auto"')).default('auto'),
+  /** Mouse reporting (wheel scrolls, a click opens a conversation or a link); false leaves the mouse to the terminal. */
+  mouse: bool(true),
   /** What /open runs, as an argv array with the link or file appended (no shell); default xdg-open / open. */
   open_command: z
     .array(z.string().min(1), must('a list of strings such as ["firefox", "--new-tab"]'))

@@ -24,7 +24,8 @@ import { fromInkAll, type KeyPress } from './key-press.js';
 import { buildKeymap, resolveKeys, type KeyCommand, type KeymapName, type VimMode } from './keymap.js';
 import { overlayBodyRows } from './OverlayFrame.js';
 import { SearchOverlay } from './SearchOverlay.js';
-import { Sidebar } from './Sidebar.js';
+import { Sidebar, sidebarWindow } from './Sidebar.js';
+import { clickTarget, linkAt, openLink } from './mouse-click.js';
 import { groupOf, orderedConversations, sidebarEntries } from './sidebar-order.js';
 import { StatusBar } from './StatusBar.js';
 import { selectionSummary } from './protection-text.js';
@@ -315,6 +316,34 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled, ke
       return next;
     });
 
+  /**
+   * A left click: on a sidebar row it opens that conversation (on a group heading it collapses or expands the group);
+   * on a timeline row with a link it opens the link as /open would.
+   */
+  const click = (p: KeyPress): void => {
+    if (!p.mouse) return;
+    const mainLeft = sidebarWidth ? sidebarWidth + 1 : 0;
+    const hit = clickTarget(p.mouse.x, p.mouse.y, { sidebarWidth, bodyHeight, mainLeft, timelineTop: 1, timelineHeight });
+    if (hit.pane === 'sidebar') {
+      const e = sidebarWindow(entries, convId, bodyHeight).visible[hit.row];
+      if (e?.type === 'conversation') select(e.conversation.id);
+      else if (e?.type === 'group') toggleGroup(e.group);
+      return;
+    }
+    if (hit.pane !== 'timeline' || overlays.isOpen) return;
+    // The rows as Timeline.tsx draws them: bottom-aligned, the last one covered by the "new messages" hint if shown.
+    const v = timeline.view;
+    const hint = !v.following && v.newCount > 0;
+    const lines = hint && v.lines.length >= timelineHeight ? v.lines.slice(0, timelineHeight - 1) : v.lines;
+    const line = lines[hit.row - (timelineHeight - lines.length - (hint ? 1 : 0))];
+    const url = line ? linkAt(line, hit.column) : undefined;
+    if (!url) return;
+    openLink(url, display.openCommand ?? defaultOpenCommand()).then(
+      (info) => actions.notify('info', info),
+      (e: unknown) => actions.notify('error', userMessageOf(e)),
+    );
+  };
+
   const moveSelection = (delta: number): void => {
     if (ordered.length === 0) return;
     const i = Math.max(0, ordered.findIndex((c) => c.id === convId));
@@ -454,6 +483,10 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled, ke
       return;
     }
     activity.input();
+    if (p.name === 'click') {
+      click(p);
+      return;
+    }
     const composerEmpty = composer.editor.text === '';
     const state = {
       overlayOpen: overlays.isOpen,

@@ -13,6 +13,8 @@ export interface KeyPress {
   shift: boolean;
   /** Printable text this press inserts into an input (empty for keys and chords). */
   text: string;
+  /** `click` presses (left mouse button, terminal-input.ts): the 1-based column and row of the cell clicked. */
+  mouse?: { x: number; y: number };
 }
 
 const specials: [keyof Key, string][] = [

@@ -9,16 +9,18 @@ import { render } from 'ink';
 import type { EngineApi } from '../core/engine-api.js';
 import { App } from './App.js';
 import type { RunTuiOptions } from './run-tui.js';
-import { filterTerminalInput, mouseOff, mouseOn, type TtyInput } from './terminal-input.js';
+import { filterTerminalInput, focusOff, focusOn, mouseOff, mouseOn, type TtyInput } from './terminal-input.js';
 
 export async function startTui(engine: EngineApi, options: RunTuiOptions = {}): Promise<void> {
   const stdout = options.stdout ?? process.stdout;
   const isTty = (stdout as { isTTY?: boolean }).isTTY === true;
   const input = filterTerminalInput((options.stdin ?? process.stdin) as TtyInput);
+  // `[ui] mouse = false` leaves the mouse to the terminal (its own text selection); focus reports stay on.
+  const mouse = options.display?.mouse !== false;
   const restoreMouse = (): void => {
-    if (isTty) stdout.write(mouseOff);
+    if (isTty) stdout.write(mouse ? mouseOff : focusOff);
   };
-  if (isTty) stdout.write(mouseOn);
+  if (isTty) stdout.write(mouse ? mouseOn : focusOn);
   process.once('exit', restoreMouse);
   // A key press must not wait for the frame throttle (maxFps) that paces renders caused by arriving messages: after
   // each press the render it caused is written at once (Ink's flush of its throttled render), so typing stays

@@ -6,7 +6,9 @@
  *
  * Mouse reporting: xterm "SGR" extended mode (DECSET 1006) over normal tracking (DECSET 1000), see
  * https://invisible-island.net/xterm/ctlseqs/ctlseqs.html#h2-Mouse-Tracking — a report is `CSI < b ; x ; y M|m`;
- * buttons 64 and 65 (plus modifier bits 4/8/16) are the wheel up and down.
+ * buttons 64 and 65 (plus modifier bits 4/8/16) are the wheel up and down; button 0 with the final `M` is a left-button
+ * press, delivered as a `click` press carrying the cell (`m` is the release, dropped; bit 32 marks motion, which
+ * DECSET 1000 does not report anyway). Modifier bits: 4 Shift, 8 Meta, 16 Control.
  *
  * Focus reporting (DECSET 1004, same document, "FocusIn/FocusOut"): the terminal sends `CSI I` when its window gains
  * focus and `CSI O` when it loses it; they become `focusin` / `focusout` presses, which the UI turns into the
@@ -57,13 +59,21 @@ export function splitInput(carry: string, chunk: string): { pass: string; presse
     text = text.slice(0, tail.index);
   }
   const found: { at: number; press: KeyPress | undefined }[] = [];
-  text = text.replace(sgrMouse, (_all, b: string, _x: string, _y: string, kind: string, at: number) => {
+  text = text.replace(sgrMouse, (_all, b: string, x: string, y: string, kind: string, at: number) => {
     const button = Number(b);
     let press: KeyPress | undefined;
     if (kind === 'M' && button & 64 && !(button & 128)) {
       const wheel = button & 3;
       if (wheel === 0) press = synthetic('wheelup');
       else if (wheel === 1) press = synthetic('wheeldown');
+    } else if (kind === 'M' && (button & (3 | 32 | 64 | 128)) === 0) {
+      press = {
+        ...synthetic('click'),
+        shift: (button & 4) !== 0,
+        meta: (button & 8) !== 0,
+        ctrl: (button & 16) !== 0,
+        mouse: { x: Number(x), y: Number(y) },
+      };
     }
     found.push({ at, press });
     return '';
@@ -129,7 +139,11 @@ export function filterTerminalInput(real: TtyInput): { stdin: NodeJS.ReadableStr
   };
 }
 
-/** Turns wheel reporting (xterm DECSET 1000 + 1006) and focus reporting (DECSET 1004) on. */
+/** Only focus reporting (DECSET 1004), for `[ui] mouse = false`: the terminal keeps its own selection and wheel. */
+export const focusOn = '\x1b[?1004h';
+/** Turns {@link focusOn} off again. */
+export const focusOff = '\x1b[?1004l';
+/** Turns mouse reporting (xterm DECSET 1000 + 1006: wheel and button presses) and focus reporting (DECSET 1004) on. */
 export const mouseOn = '\x1b[?1000h\x1b[?1006h\x1b[?1004h';
 /** Turns them off again (DECRST), restoring the terminal for the shell. */
 export const mouseOff = '\x1b[?1004l\x1b[?1006l\x1b[?1000l';

@@ -13,6 +13,8 @@ export interface DisplayOptions {
   hyperlinks?: boolean;
   /** `[ui] open_command`: the argv /open runs with the link or file appended (default: xdg-open / open). */
   openCommand?: readonly string[];
+  /** `[ui] mouse`: report the mouse (wheel, clicks) to natter; false leaves it to the terminal. Default true. */
+  mouse?: boolean;
 }
 
 export const defaultDisplay: DisplayOptions = { timestamps: true, collapseJoins: true, timeFormat: 'HH:mm' };

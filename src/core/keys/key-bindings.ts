@@ -141,7 +141,7 @@ export const defaultBindings: readonly Binding[] = [
     command: 'toggle-group',
     keys: ['M-g'],
     scope: 'chat',
-    description: 'Collapse or expand the group (space, roster group) of this conversation; Ctrl-K reaches hidden ones',
+    description: "Collapse/expand this conversation's space or group",
   },
   { command: 'members', keys: ['M-m'], scope: 'chat', description: 'Who is here: members by role, away status' },
   { command: 'inbox', keys: ['M-u'], scope: 'global', description: 'Inbox: all unread and mentions across accounts (/inbox)' },

@@ -88,16 +88,17 @@ describe('loadConfig: valid configs with defaults applied', () => {
 
   it('applies [ui] and [log] defaults, and reads them', () => {
     const empty = loadConfig(writeConfig(''));
-    assert.deepEqual(empty.ui, { timestamps: true, collapse_joins: true, time_format: 'HH:mm', hyperlinks: 'auto' });
+    assert.deepEqual(empty.ui, { timestamps: true, collapse_joins: true, time_format: 'HH:mm', hyperlinks: 'auto', mouse: true });
     assert.deepEqual(empty.log, { level: 'info' });
     const set = loadConfig(
-      writeConfig('[ui]\ntimestamps = false\ntime_format = "h:mm a"\nhyperlinks = false\nopen_command = ["firefox", "--new-tab"]\n[log]\nlevel = "debug"\n'),
+      writeConfig('[ui]\ntimestamps = false\ntime_format = "h:mm a"\nhyperlinks = false\nmouse = false\nopen_command = ["firefox", "--new-tab"]\n[log]\nlevel = "debug"\n'),
     );
     assert.deepEqual(set.ui, {
       timestamps: false,
       collapse_joins: true,
       time_format: 'h:mm a',
       hyperlinks: false,
+      mouse: false,
       open_command: ['firefox', '--new-tab'],
     });
     assert.throws(() => loadConfig(writeConfig('[ui]\nhyperlinks = "yes"\n')), /hyperlinks.*true, false or "auto"/s);
