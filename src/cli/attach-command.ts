@@ -3,7 +3,7 @@
  * the daemon's engine. It reads the database read-only and speaks to the daemon over its socket (src/daemon). Quitting
  * detaches: the daemon keeps every connection.
  */
-import { displayOptionsOf } from './display-options.js';
+import { displayOptionsOf, imageSettingOf } from './display-options.js';
 import { notifyOptionsOf } from './notify-options.js';
 import { resolveProfile, type Profile } from '../config/paths.js';
 import { loadConfig } from '../config/load.js';
@@ -63,7 +63,7 @@ export async function attachCommand(opts: AttachOptions): Promise<number> {
   try {
     const { runTui } = await import('../ui/run-tui.js');
     const ui = config.ui;
-    await runTui(engine, { display: displayOptionsOf(ui), keys: config.keys, notifications: notifyOptionsOf(config) });
+    await runTui(engine, { display: displayOptionsOf(ui), keys: config.keys, notifications: notifyOptionsOf(config), images: imageSettingOf(ui) });
   } finally {
     unanswered = link.unanswered().map(describe);
     link.close();

@@ -1,5 +1,5 @@
 /** `natter`: the interactive interface (on the profile's daemon when one runs, see attach-command.ts). */
-import { displayOptionsOf } from './display-options.js';
+import { displayOptionsOf, imageSettingOf } from './display-options.js';
 import { notifyOptionsOf } from './notify-options.js';
 import { openSession } from '../app/open-session.js';
 import { containProcess } from './contain-process.js';
@@ -33,7 +33,7 @@ export async function runTuiCommand(opts: { config?: string; debug?: boolean }):
     const ui = session.config.ui;
     // The interface comes up first; connections (and the protocol libraries they load) start behind it.
     session.engine.prepare();
-    const running = runTui(session.engine, { display: displayOptionsOf(ui), keys: session.config.keys, notifications: notifyOptionsOf(session.config) });
+    const running = runTui(session.engine, { display: displayOptionsOf(ui), keys: session.config.keys, notifications: notifyOptionsOf(session.config), images: imageSettingOf(ui) });
     await session.engine.connectAll();
     await running;
   } finally {

@@ -62,6 +62,13 @@ export const uiShape = {
     .array(z.string().min(1), must('a list of strings such as ["firefox", "--new-tab"]'))
     .min(1, must('a list with at least the program, such as ["xdg-open"]'))
     .optional(),
+  /**
+   * Image previews (/preview): "auto" (ask the terminal: kitty graphics, else sixel, else half-blocks), one of
+   * "kitty", "sixel", "blocks", or "off". "auto" is off when NATTER_SLOW_LINK=1 (src/ui/image/probe.ts).
+   */
+  images: z.enum(['auto', 'kitty', 'sixel', 'blocks', 'off'], must('"auto", "kitty", "sixel", "blocks" or "off"')).default('auto'),
+  /** false: "auto" image previews are off under SSH (SSH_CONNECTION / SSH_TTY set), for slow links. */
+  images_over_ssh: bool(true),
 };
 
 /**

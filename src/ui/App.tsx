@@ -9,6 +9,7 @@ import { EngineView } from './engine-view.js';
 import { NotificationWatcher, type NotifyOptions } from './notification-watcher.js';
 import { Screen, type KeysOptions } from './Screen.js';
 import type { SideKeys } from './terminal-input.js';
+import type { ImageOutput } from './image/probe.js';
 import { defaultDisplay, type DisplayOptions } from './time-format.js';
 
 export interface AppProps {
@@ -27,9 +28,11 @@ export interface AppProps {
   keys?: KeysOptions;
   /** Config `[notifications]` and where its escape sequences go (the terminal); absent: no notifications. */
   notifications?: { options: NotifyOptions; write(bytes: string): void };
+  /** How image previews reach the terminal (`[ui] images`, probed on first use); absent: half-blocks. */
+  images?: ImageOutput;
 }
 
-export function App({ engine, sideKeys, showHelp, display, onQuit, onInputHandled, keys, notifications }: AppProps) {
+export function App({ engine, sideKeys, showHelp, display, onQuit, onInputHandled, keys, notifications, images }: AppProps) {
   const view = useMemo(() => {
     const v = new EngineView(engine);
     // Subscribe during the first render so no change between render and effects is missed.
@@ -78,6 +81,7 @@ export function App({ engine, sideKeys, showHelp, display, onQuit, onInputHandle
     <EngineContext.Provider value={value}>
       <Screen sideKeys={sideKeys} display={resolved} showHelp={showHelp === true} onQuit={onQuit} onInputHandled={onInputHandled}
         keys={keys}
+        images={images}
       />
     </EngineContext.Provider>
   );

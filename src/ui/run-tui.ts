@@ -10,6 +10,7 @@ import type { EngineApi } from '../core/engine-api.js';
 import type { DisplayOptions } from './time-format.js';
 import type { NotifyOptions } from './notification-watcher.js';
 import type { KeysOptions } from './Screen.js';
+import type { ImageSetting } from './image/probe.js';
 
 export interface RunTuiOptions {
   /** Defaults to process.stdin. */
@@ -24,6 +25,11 @@ export interface RunTuiOptions {
   keys?: KeysOptions;
   /** Config `[notifications]` (with per-account levels); absent: no bell, no desktop notifications, no hook. */
   notifications?: NotifyOptions;
+  /**
+   * `[ui] images` resolved for this environment (image/probe.ts resolveImageSetting: NATTER_SLOW_LINK, SSH); default
+   * "auto" (probe the terminal on the first preview).
+   */
+  images?: ImageSetting;
 }
 
 export async function runTui(engine: EngineApi, options: RunTuiOptions = {}): Promise<void> {

@@ -10,6 +10,7 @@ import type { EngineApi } from '../core/engine-api.js';
 import { App } from './App.js';
 import type { RunTuiOptions } from './run-tui.js';
 import { filterTerminalInput, focusOff, focusOn, mouseOff, mouseOn, type TtyInput } from './terminal-input.js';
+import { imageOutput } from './image/probe.js';
 
 export async function startTui(engine: EngineApi, options: RunTuiOptions = {}): Promise<void> {
   const stdout = options.stdout ?? process.stdout;
@@ -29,6 +30,14 @@ export async function startTui(engine: EngineApi, options: RunTuiOptions = {}): 
   const flushFrame = (): void => void flush?.();
   // Bell and desktop notifications go straight to the terminal between frames (they move no cursor).
   const notifications = options.notifications && { options: options.notifications, write: (bytes: string) => void stdout.write(bytes) };
+  // Image previews: "auto" asks the terminal (kitty query + DA1) the first time a preview opens, not at start.
+  const images = imageOutput({
+    setting: options.images ?? 'auto',
+    write: (bytes) => void stdout.write(bytes),
+    reports: input.reports,
+    isTty,
+    afterFrame: () => flush?.() ?? Promise.resolve(),
+  });
   try {
     const instance = render(
       <App
@@ -39,6 +48,7 @@ export async function startTui(engine: EngineApi, options: RunTuiOptions = {}): 
         keys={options.keys}
         onInputHandled={flushFrame}
         notifications={notifications}
+        images={images}
       />,
       {
         stdin: input.stdin,

@@ -16,6 +16,7 @@
  */
 import { PassThrough } from 'node:stream';
 import { synthetic, type KeyPress } from './key-press.js';
+import { takeReports, type ReportSource, type TerminalReport } from './image/probe.js';
 
 export type KeyListener = (press: KeyPress) => void;
 
@@ -102,8 +103,22 @@ export interface TtyInput extends NodeJS.ReadableStream {
  * Wraps the real stdin: returns the stream to hand to Ink, the side channel, and `dispose` (stops reading the real
  * stdin so the process can exit).
  */
-export function filterTerminalInput(real: TtyInput): { stdin: NodeJS.ReadableStream; keys: SideKeys; dispose: () => void } {
+export function filterTerminalInput(real: TtyInput): {
+  stdin: NodeJS.ReadableStream;
+  keys: SideKeys;
+  /** Terminal replies to natter's queries (kitty graphics, DA1: image/probe.ts), taken out of the input. */
+  reports: ReportSource;
+  dispose: () => void;
+} {
   const keys = new SideKeyChannel();
+  const reportListeners = new Set<(r: TerminalReport) => void>();
+  const reports: ReportSource = {
+    subscribe: (l) => {
+      reportListeners.add(l);
+      return () => reportListeners.delete(l);
+    },
+  };
+  let reportCarry = '';
   const proxy = new PassThrough({ encoding: 'utf8' }) as PassThrough & {
     isTTY?: boolean;
     setRawMode?: (mode: boolean) => unknown;
@@ -120,7 +135,10 @@ export function filterTerminalInput(real: TtyInput): { stdin: NodeJS.ReadableStr
   (proxy as unknown as { unref: () => void }).unref = () => real.unref?.();
   let carry = '';
   const onData = (chunk: Buffer | string): void => {
-    const r = splitInput(carry, typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+    const rep = takeReports(reportCarry, typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+    reportCarry = rep.carry;
+    for (const report of rep.reports) for (const l of [...reportListeners]) l(report);
+    const r = splitInput(carry, rep.pass);
     carry = r.carry;
     if (r.pass) proxy.write(r.pass);
     for (const p of r.presses) keys.emit(p);
@@ -130,6 +148,7 @@ export function filterTerminalInput(real: TtyInput): { stdin: NodeJS.ReadableStr
   return {
     stdin: proxy,
     keys,
+    reports,
     dispose: () => {
       real.removeListener('data', onData);
       real.pause();

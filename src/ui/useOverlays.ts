@@ -19,7 +19,9 @@ export type Overlay =
   | { kind: 'search'; query: string; hits: SearchHit[]; index: number }
   | { kind: 'members'; offset: number }
   /** The unified inbox across accounts: every unread message, or only the unread mentions. */
-  | { kind: 'inbox'; mentions: boolean; index: number };
+  | { kind: 'inbox'; mentions: boolean; index: number }
+  /** An image preview (`/preview`); what it shows lives in usePreview. */
+  | { kind: 'image' };
 
 const none: Overlay = { kind: 'none' };
 
@@ -35,6 +37,8 @@ export interface OverlayControls {
   showMembers(): void;
   /** Opens the unified inbox (Alt-U again closes it). */
   toggleInbox(mentions?: boolean): void;
+  /** Opens the image preview overlay. */
+  showImage(): void;
   move(delta: number): void;
   /** Enter: the switcher selects its conversation, a search or inbox hit jumps to its message. */
   open(): void;
@@ -81,6 +85,7 @@ export function useOverlays(opts: {
     toggleSwitcher: () => setOverlay((o) => (o.kind === 'switcher' ? none : { kind: 'switcher', query: '', index: 0 })),
     showHelp: (entries) => setOverlay({ kind: 'help', offset: 0, entries }),
     showSearch: (query, hits) => setOverlay({ kind: 'search', query, hits, index: 0 }),
+    showImage: () => setOverlay({ kind: 'image' }),
     showMembers: () => setOverlay((o) => (o.kind === 'members' ? none : { kind: 'members', offset: 0 })),
     toggleInbox: (mentions = false) =>
       setOverlay((o) => (o.kind === 'inbox' ? none : { kind: 'inbox', mentions, index: 0 })),
