@@ -11,7 +11,7 @@ import { deleteCommand } from './delete.js';
 import { edit } from './edit.js';
 import { disconnect } from './disconnect.js';
 import { helpCommand } from './help.js';
-import { inbox, open } from './screen-commands.js';
+import { inbox, open, preview } from './screen-commands.js';
 import { join } from './join.js';
 import { me } from './me.js';
 import { msg } from './msg.js';
@@ -43,6 +43,7 @@ export const commands: readonly CommandDef[] = [
   notify,
   open,
   part,
+  preview,
   query,
   quit,
   react,

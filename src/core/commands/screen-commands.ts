@@ -26,3 +26,14 @@ export const open: CommandDef = {
     throw new CommandError('/open works in the natter screen');
   },
 };
+
+/** `/preview [n]`: the selected message's image, else the last image here (n-th from the end), in an overlay. */
+export const preview: CommandDef = {
+  name: 'preview',
+  aliases: [],
+  usage: '/preview [n]',
+  summary: 'Show the selected message\'s image, or the last image here (n-th from the end); [ui] images',
+  parse() {
+    throw new CommandError('/preview works in the natter screen');
+  },
+};

@@ -113,6 +113,7 @@ const rows: Row[] = [
   // /inbox and /open run in the screen (Screen.tsx) before parsing; parsed elsewhere they say so.
   ['/inbox', chan, { error: '/inbox works in the natter screen' }],
   ['/open 2', chan, { error: '/open works in the natter screen' }],
+  ['/preview 1', chan, { error: '/preview works in the natter screen' }],
   // /notify
   ['/notify Mentions', chan, { type: 'protocol', accountId: 'libera', name: 'notify', args: ['mentions'], conversationId: 'c1' }],
   ['/notify default', dm, { type: 'protocol', accountId: 'libera', name: 'notify', args: ['default'], conversationId: 'd1' }],
@@ -252,7 +253,7 @@ describe('parseInput', () => {
       if ('error' in expected) failing.add(def.name);
       else seen.add(def.name);
     }
-    const screenOnly = new Set(['inbox', 'open']);
+    const screenOnly = new Set(['inbox', 'open', 'preview']);
     for (const def of commands) {
       if (screenOnly.has(def.name)) {
         assert.ok(failing.has(def.name), `no row for /${def.name}`);
@@ -289,6 +290,7 @@ describe('registry', () => {
       'notify',
       'open',
       'part',
+      'preview',
       'query',
       'quit',
       'react',

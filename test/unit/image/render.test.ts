@@ -1,5 +1,6 @@
 // Decoding, refusal and the three renderings of a tiny known PNG (2×4: red green / blue white / clear yellow /
 // black half-transparent-blue), checked against recorded output.
+/* eslint-disable no-control-regex -- the recorded output is escape sequences */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
