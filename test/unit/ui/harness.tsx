@@ -4,6 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { render } from 'ink';
+import type { ImageOutput } from '../../../src/ui/image/probe.js';
 import { App } from '../../../src/ui/App.js';
 import { SideKeyChannel } from '../../../src/ui/terminal-input.js';
 import type { EngineApi } from '../../../src/core/engine-api.js';
@@ -87,12 +88,12 @@ const settle = () => new Promise<void>((r) => setImmediate(r));
 export function renderApp(
   engine: EngineApi,
   size: { columns: number; rows: number } = { columns: 100, rows: 30 },
-  props: { showHelp?: boolean; display?: Partial<DisplayOptions>; keys?: KeysOptions } = {},
+  props: { showHelp?: boolean; display?: Partial<DisplayOptions>; keys?: KeysOptions; images?: ImageOutput } = {},
 ): Rendered {
   const stdout = new FakeStdout(size.columns, size.rows);
   const stdin = new FakeStdin();
   const side = new SideKeyChannel();
-  const instance = render(<App engine={engine} sideKeys={side} showHelp={props.showHelp} display={props.display} keys={props.keys} />, {
+  const instance = render(<App engine={engine} sideKeys={side} showHelp={props.showHelp} display={props.display} keys={props.keys} images={props.images} />, {
     stdout: stdout as unknown as NodeJS.WriteStream,
     stdin: stdin as unknown as NodeJS.ReadStream,
     stderr: new FakeStdout(size.columns, size.rows) as unknown as NodeJS.WriteStream,
