@@ -63,7 +63,7 @@ export async function attachCommand(opts: AttachOptions): Promise<number> {
   try {
     const { runTui } = await import('../ui/run-tui.js');
     const ui = config.ui;
-    await runTui(engine, { display: displayOptionsOf(ui), keys: config.keys, notifications: notifyOptionsOf(config), images: imageSettingOf(ui) });
+    await runTui(engine, { display: { ...displayOptionsOf(ui), people: config.people ?? [] }, keys: config.keys, notifications: notifyOptionsOf(config), images: imageSettingOf(ui) });
   } finally {
     unanswered = link.unanswered().map(describe);
     link.close();

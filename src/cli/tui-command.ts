@@ -33,7 +33,7 @@ export async function runTuiCommand(opts: { config?: string; debug?: boolean }):
     const ui = session.config.ui;
     // The interface comes up first; connections (and the protocol libraries they load) start behind it.
     session.engine.prepare();
-    const running = runTui(session.engine, { display: displayOptionsOf(ui), keys: session.config.keys, notifications: notifyOptionsOf(session.config), images: imageSettingOf(ui) });
+    const running = runTui(session.engine, { display: { ...displayOptionsOf(ui), people: session.config.people ?? [] }, keys: session.config.keys, notifications: notifyOptionsOf(session.config), images: imageSettingOf(ui) });
     await session.engine.connectAll();
     await running;
   } finally {

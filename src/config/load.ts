@@ -21,6 +21,7 @@ import {
   type KeysConfig,
   type LogConfig,
   type NotificationsConfig,
+  type PeopleConfig,
   type UiConfig,
 } from './schema.js';
 import { closest } from './suggest.js';
@@ -68,6 +69,8 @@ export interface LoadedConfig {
   /** `[keys]`: the keymap and its `[keys.bind]` overrides, checked (optional for configs built by hand in tests). */
   keys?: KeysConfig;
   accounts: AccountConfig[];
+  /** `[[people]]`: addresses of one person across networks (optional for configs built by hand in tests). */
+  people?: PeopleConfig;
   /** Plain sentences for the user (insecure permissions, certificate checks turned off). */
   warnings: string[];
 }
@@ -80,7 +83,7 @@ interface Problem {
 /** The config of a profile without a config file: defaults, no accounts. */
 export function emptyConfig(file: string, missing = true): LoadedConfig {
   const parsed = configSchema.parse({});
-  return { file, missing, ui: parsed.ui, log: parsed.log, notifications: parsed.notifications, keys: parsed.keys, accounts: [], warnings: [] };
+  return { file, missing, ui: parsed.ui, log: parsed.log, notifications: parsed.notifications, keys: parsed.keys, people: parsed.people, accounts: [], warnings: [] };
 }
 
 /**
@@ -185,7 +188,7 @@ export function loadConfig(file: string, options: { required?: boolean } = {}): 
     };
   });
 
-  return { file, missing: false, ui: parsed.ui, log: parsed.log, notifications: parsed.notifications, keys: parsed.keys, accounts, warnings: warningsFor(file, accounts) };
+  return { file, missing: false, ui: parsed.ui, log: parsed.log, notifications: parsed.notifications, keys: parsed.keys, people: parsed.people, accounts, warnings: warningsFor(file, accounts) };
 }
 
 /** A validated proxy value (account or global) as the account uses it; "none" and no value mean no proxy. */
@@ -281,6 +284,7 @@ function knownKeysAt(path: KeyPath, raw: unknown): readonly string[] {
   if (path.length === 1 && path[0] === 'network') return CONFIG_KEYS.network;
   if (path.length === 1 && path[0] === 'keys') return CONFIG_KEYS.keys;
   if (path.length === 1 && path[0] === 'notifications') return CONFIG_KEYS.notifications;
+  if (path.length === 2 && path[0] === 'people') return CONFIG_KEYS.people;
   if (path.length === 2 && path[0] === 'accounts') {
     const protocol = rawAt(raw, [...path, 'protocol']);
     if ((PROTOCOLS as readonly unknown[]).includes(protocol)) return CONFIG_KEYS[protocol as Protocol];

@@ -264,6 +264,33 @@ const emailAccount = z
 
 export const accountSchema = z.discriminatedUnion('protocol', [ircAccount, xmppAccount, matrixAccount, emailAccount]);
 
+const ircPerson = /^[^/]+\/[^/]+$/;
+const IRC_PERSON = '"account/nick" (the [[accounts]] name, a slash, the nick) or a list of them';
+
+/** One address or a list of them. */
+const addresses = z
+  .union([z.string().min(1), z.array(z.string().min(1))], must('an address or a list of addresses'))
+  .transform((v) => (typeof v === 'string' ? [v] : v))
+  .optional();
+
+/**
+ * Keys of a `[[people]]` entry: one person's addresses on each network, so the sidebar lists their conversations
+ * together (src/ui/people.ts). `irc` is "account/nick" (a nick means nothing outside its network).
+ */
+export const peopleShape = {
+  name: z.string(must('a name such as "Bob"')).min(1, must('a name such as "Bob"')),
+  xmpp: addresses,
+  matrix: addresses,
+  email: addresses,
+  irc: z
+    .union(
+      [z.string().regex(ircPerson, must(IRC_PERSON)), z.array(z.string().regex(ircPerson, must(IRC_PERSON)))],
+      must(IRC_PERSON),
+    )
+    .transform((v) => (typeof v === 'string' ? [v] : v))
+    .optional(),
+};
+
 const TABLE = (name: string) => ({ error: () => `must be a table: write it as a [${name}] section` });
 
 export const configSchema = z.strictObject({
@@ -273,6 +300,7 @@ export const configSchema = z.strictObject({
   keys: z.strictObject(keysShape, TABLE('keys')).prefault({}),
   notifications: z.strictObject(notificationsShape, TABLE('notifications')).prefault({}),
   accounts: z.array(accountSchema, must('a list of accounts: start each one with a [[accounts]] line')).default([]),
+  people: z.array(z.strictObject(peopleShape), must('a list of people: start each one with a [[people]] line')).default([]),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;
@@ -282,6 +310,8 @@ export type LogConfig = z.output<typeof configSchema>['log'];
 export type NetworkConfig = z.output<typeof configSchema>['network'];
 export type KeysConfig = z.output<typeof configSchema>['keys'];
 export type NotificationsConfig = z.output<typeof configSchema>['notifications'];
+/** `[[people]]`: each person's addresses per network, as lists. */
+export type PeopleConfig = z.output<typeof configSchema>['people'];
 
 /** Keys common to all accounts: not part of an account's protocol `settings`. */
 export const COMMON_ACCOUNT_KEYS = ['protocol', ...Object.keys(commonAccountShape)] as const;
@@ -327,7 +357,8 @@ const accountKeys = (shape: object): string[] => ['name', 'protocol', ...Object.
 
 /** Every key the schema knows, by table; protocol lists include the common account keys. */
 export const CONFIG_KEYS = {
-  top: ['ui', 'log', 'network', 'keys', 'notifications', 'accounts'],
+  top: ['ui', 'log', 'network', 'keys', 'notifications', 'accounts', 'people'],
+  people: Object.keys(peopleShape),
   ui: Object.keys(uiShape),
   notifications: Object.keys(notificationsShape),
   log: Object.keys(logShape),

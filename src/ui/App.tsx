@@ -67,6 +67,7 @@ export function App({ engine, sideKeys, showHelp, display, onQuit, onInputHandle
   const timeFormat = display?.timeFormat;
   const hyperlinks = display?.hyperlinks;
   const openCommand = display?.openCommand;
+  const people = display?.people;
   const resolved = useMemo(
     () => ({
       timestamps: timestamps ?? defaultDisplay.timestamps,
@@ -74,8 +75,9 @@ export function App({ engine, sideKeys, showHelp, display, onQuit, onInputHandle
       timeFormat: timeFormat ?? defaultDisplay.timeFormat,
       hyperlinks: hyperlinks ?? false,
       ...(openCommand !== undefined && { openCommand }),
+      ...(people !== undefined && { people }),
     }),
-    [timestamps, collapseJoins, timeFormat, hyperlinks, openCommand],
+    [timestamps, collapseJoins, timeFormat, hyperlinks, openCommand, people],
   );
   return (
     <EngineContext.Provider value={value}>

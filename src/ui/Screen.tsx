@@ -85,12 +85,15 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled, ke
   // Collapsed sidebar groups (groupKey of sidebar-order.ts); the selected conversation stays listed in its group.
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());
   const entries = useMemo(
-    () => sidebarEntries(accounts, conversations, { collapsed, selectedId }),
-    [accounts, conversations, collapsed, selectedId],
+    () => sidebarEntries(accounts, conversations, { collapsed, selectedId, people: display.people }),
+    [accounts, conversations, collapsed, selectedId, display.people],
   );
   const ordered = useMemo(() => entries.flatMap((e) => (e.type === 'conversation' ? [e.conversation] : [])), [entries]);
   // The switcher also finds conversations hidden in collapsed groups.
-  const allOrdered = useMemo(() => orderedConversations(accounts, conversations), [accounts, conversations]);
+  const allOrdered = useMemo(
+    () => orderedConversations(accounts, conversations, { people: display.people }),
+    [accounts, conversations, display.people],
+  );
   const selected = ordered.find((c) => c.id === selectedId) ?? ordered[0];
   const convId = selected?.id;
   const conversation = useEngineConversation(convId) ?? selected;
@@ -317,7 +320,8 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled, ke
     });
 
   /**
-   * A left click: on a sidebar row it opens that conversation (on a group heading it collapses or expands the group);
+   * A left click: on a sidebar row it opens that conversation (on a group heading it collapses or expands the group,
+   * on a person's name it opens their conversation used last);
    * on a timeline row with a link it opens the link as /open would.
    */
   const click = (p: KeyPress): void => {
@@ -328,6 +332,8 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled, ke
       const e = sidebarWindow(entries, convId, bodyHeight).visible[hit.row];
       if (e?.type === 'conversation') select(e.conversation.id);
       else if (e?.type === 'group') toggleGroup(e.group);
+      // A person opens their conversation used last.
+      else if (e?.type === 'person') select(e.latestId);
       return;
     }
     if (hit.pane !== 'timeline' || overlays.isOpen) return;

@@ -39,12 +39,15 @@ function SidebarView({ entries, selectedId, width, height }: SidebarProps) {
             <SidebarAccountRow account={e.account} width={width} />
           ) : e.type === 'group' ? (
             <SidebarGroupRow title={e.title} collapsed={e.collapsed} unread={e.unread} mentions={e.mentions} width={width} />
+          ) : e.type === 'person' ? (
+            <SidebarGroupRow title={e.name} collapsed={false} unread={e.unread} mentions={e.mentions} width={width} person />
           ) : (
             <SidebarConversationRow
               conversation={e.conversation}
               width={width}
               selected={e.conversation.id === selectedId}
               indent={e.depth * 2}
+              {...(e.label !== undefined && { label: e.label })}
             />
           )}
         </Box>

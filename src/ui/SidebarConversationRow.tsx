@@ -7,14 +7,14 @@ import { Text } from 'ink';
 import type { Conversation } from '../core/model.js';
 import { fit, textWidth, truncate } from './wrap.js';
 
-function SidebarConversationRowView(props: { conversation: Conversation; width: number; selected: boolean; indent?: number }) {
+function SidebarConversationRowView(props: { conversation: Conversation; width: number; selected: boolean; indent?: number; label?: string }) {
   const c = props.conversation;
   const unread = c.unread > 0 ? String(c.unread) : '';
   const mentions = c.mentions > 0 ? `@${c.mentions}` : '';
   const badge = [mentions, unread].filter(Boolean).join(' ');
   const indent = props.indent ?? 0;
   const nameWidth = Math.max(1, props.width - 2 - indent - (badge ? textWidth(badge) + 1 : 0));
-  const name = fit(truncate(c.title || c.remoteId, nameWidth), nameWidth);
+  const name = fit(truncate(props.label ?? (c.title || c.remoteId), nameWidth), nameWidth);
   return (
     <Text wrap="truncate-end" inverse={props.selected}>
       {indent > 0 ? <Text>{' '.repeat(indent)}</Text> : null}

@@ -4,9 +4,11 @@
  * groups (conversations with a `parentId`: a Matrix space, an XMPP roster group) alphabetically by heading, each with
  * its conversations in the same order. Closed conversations are left out, and so are the conversations of a collapsed
  * group — except the selected one, so collapsing the group one is reading keeps it on screen (and the same key opens
- * the group again).
+ * the group again). With `[[people]]` configured, a person's conversations come first, under the person's name, each
+ * labelled with its network (people.ts), and leave their accounts' lists.
  */
 import type { Account, Conversation } from '../core/model.js';
+import { personMatcher, type Person } from './people.js';
 
 export type SidebarEntry =
   | { type: 'account'; key: string; account: Account }
@@ -21,7 +23,24 @@ export type SidebarEntry =
       unread: number;
       mentions: number;
     }
-  | { type: 'conversation'; key: string; conversation: Conversation; index: number; depth: 0 | 1 };
+  | {
+      type: 'person';
+      key: string;
+      name: string;
+      /** The person's conversation used last (latest activity): what selecting the person opens. */
+      latestId: string;
+      unread: number;
+      mentions: number;
+    }
+  | {
+      type: 'conversation';
+      key: string;
+      conversation: Conversation;
+      index: number;
+      depth: 0 | 1;
+      /** Shown instead of the title (a person's conversation: "Bob · xmpp"). */
+      label?: string;
+    };
 
 /** Options of {@link sidebarEntries}. */
 export interface SidebarOptions {
@@ -29,6 +48,8 @@ export interface SidebarOptions {
   collapsed?: ReadonlySet<string>;
   /** The selected conversation: stays listed even when its group is collapsed. */
   selectedId?: string;
+  /** `[[people]]` of the config. */
+  people?: readonly Person[];
 }
 
 const kindRank = { server: 0, channel: 1, group: 1, direct: 2 } as const;
@@ -82,11 +103,39 @@ export function sidebarEntries(
 ): SidebarEntry[] {
   const entries: SidebarEntry[] = [];
   let index = 0;
-  for (const id of accountOrder(accounts, conversations)) {
+  const order = accountOrder(accounts, conversations);
+  // People first: each person's open conversations, in account order, labelled with their network.
+  const match = personMatcher(options.people ?? [], accounts);
+  const byPerson = new Map<Person, { conversation: Conversation; label: string }[]>();
+  const linked = new Set<string>();
+  for (const id of order) {
+    for (const c of conversations.filter((x) => x.accountId === id && !x.closed && !isSpace(x)).sort(compare)) {
+      const m = match(c);
+      if (!m) continue;
+      linked.add(c.id);
+      byPerson.set(m.person, [...(byPerson.get(m.person) ?? []), { conversation: c, label: m.label }]);
+    }
+  }
+  const persons = [...byPerson].sort(([a], [b]) => compareText(a.name.toLowerCase(), b.name.toLowerCase()));
+  for (const [person, list] of persons) {
+    const latest = list.reduce((x, y) => (y.conversation.lastActivityAt > x.conversation.lastActivityAt ? y : x));
+    entries.push({
+      type: 'person',
+      key: `p:${list[0]!.conversation.id}`,
+      name: person.name,
+      latestId: latest.conversation.id,
+      unread: list.reduce((n, x) => n + x.conversation.unread, 0),
+      mentions: list.reduce((n, x) => n + x.conversation.mentions, 0),
+    });
+    for (const { conversation: c, label } of list) {
+      entries.push({ type: 'conversation', key: `c:${c.id}`, conversation: c, index: index++, depth: 1, label });
+    }
+  }
+  for (const id of order) {
     const account = accounts.find((a) => a.id === id) ?? { id, protocol: 'irc', state: 'offline' as const };
     entries.push({ type: 'account', key: `a:${id}`, account });
     const mine = conversations.filter((x) => x.accountId === id);
-    const open = mine.filter((x) => !x.closed && !isSpace(x)).sort(compare);
+    const open = mine.filter((x) => !x.closed && !isSpace(x) && !linked.has(x.id)).sort(compare);
     const groups = new Map<string, Conversation[]>();
     for (const c of open) {
       if (c.parentId === undefined) entries.push({ type: 'conversation', key: `c:${c.id}`, conversation: c, index: index++, depth: 0 });

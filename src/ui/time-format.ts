@@ -1,5 +1,6 @@
 /** Local-time formatting for timestamps and date separators, and the display options from the `[ui]` config. */
 import { formatTime } from '../config/schema.js';
+import type { Person } from './people.js';
 
 /** How the timeline shows messages (config `[ui]`: timestamps, collapse_joins, time_format). */
 export interface DisplayOptions {
@@ -15,6 +16,8 @@ export interface DisplayOptions {
   openCommand?: readonly string[];
   /** `[ui] mouse`: report the mouse (wheel, clicks) to natter; false leaves it to the terminal. Default true. */
   mouse?: boolean;
+  /** Config `[[people]]`: conversations of one person across networks are listed together in the sidebar. */
+  people?: readonly Person[];
 }
 
 export const defaultDisplay: DisplayOptions = { timestamps: true, collapseJoins: true, timeFormat: 'HH:mm' };

@@ -24,7 +24,9 @@ function describe(entries: SidebarEntry[]): string[] {
       ? `account ${e.account.id}`
       : e.type === 'group'
         ? `group ${e.title}${e.collapsed ? ` collapsed ${e.mentions}/${e.unread}` : ''}`
-        : `${'  '.repeat(e.depth)}${e.index} ${e.conversation.title}`,
+        : e.type === 'person'
+          ? `person ${e.name} → ${e.latestId} ${e.mentions}/${e.unread}`
+          : `${'  '.repeat(e.depth)}${e.index} ${e.label ?? e.conversation.title}`,
   );
 }
 
@@ -59,4 +61,37 @@ test('a collapsed group hides its conversations except the selected one; numberi
   ]);
   const kept = orderedConversations(accounts, conversations, { collapsed, selectedId: 'infra' }).map((c) => c.id);
   assert.deepEqual(kept, ['lobby', 'infra', 'zed', 'carl', 'alice']);
+});
+
+test('[[people]]: a person\'s conversations on several networks are listed together first, each with its network', () => {
+  const accts: Account[] = [...accounts, { id: 'libera', protocol: 'irc', state: 'online' }, { id: 'mail', protocol: 'email', state: 'online' }];
+  const list = [
+    ...conversations,
+    makeConversation('bob-irc', 'libera', { remoteId: 'Bob', title: 'Bob', kind: 'direct', lastActivityAt: 5, unread: 1 }),
+    makeConversation('bob-other-irc', 'hs', { remoteId: 'Bob', title: 'not bob', kind: 'direct' }),
+    makeConversation('bob-mail', 'mail', { remoteId: 'bob@mail.example', title: 'bob@mail.example', kind: 'direct', lastActivityAt: 9 }),
+    makeConversation('bob-xmpp', 'xmpp', { remoteId: 'Bob@X.example', title: 'bob', kind: 'direct', lastActivityAt: 7, mentions: 2 }),
+    makeConversation('libera-server', 'libera', { remoteId: 'bob', title: 'libera', kind: 'server' }),
+  ];
+  const people = [{ name: 'Bob', xmpp: ['bob@x.example'], email: ['bob@mail.example'], irc: ['libera/bob'] }];
+  const rows = describe(sidebarEntries(accts, list, { people }));
+  assert.deepEqual(rows.slice(0, 4), ['person Bob → bob-mail 2/1', '  0 Bob · xmpp', '  1 Bob · irc', '  2 Bob · email']);
+  // They left their accounts' lists; an IRC nick on another account, and a server buffer, are nobody.
+  assert.deepEqual(rows.slice(4), [
+    'account hs',
+    '3 lobby',
+    '4 not bob',
+    'group Work',
+    '  5 #dev',
+    '  6 #infra',
+    'account xmpp',
+    '7 zed',
+    'group Colleagues',
+    '  8 carl',
+    'group Friends',
+    '  9 alice',
+    'account libera',
+    '10 libera',
+    'account mail',
+  ]);
 });
