@@ -26,7 +26,7 @@ import { overlayBodyRows } from './OverlayFrame.js';
 import { SearchOverlay } from './SearchOverlay.js';
 import { Sidebar, sidebarWindow } from './Sidebar.js';
 import { clickTarget, linkAt, openLink } from './mouse-click.js';
-import { groupOf, orderedConversations, sidebarEntries } from './sidebar-order.js';
+import { groupOf, sidebarEntries } from './sidebar-order.js';
 import { StatusBar } from './StatusBar.js';
 import { selectionSummary } from './protection-text.js';
 import { Switcher } from './Switcher.js';
@@ -89,9 +89,12 @@ export function Screen({ sideKeys, display, showHelp, onQuit, onInputHandled, ke
     [accounts, conversations, collapsed, selectedId, display.people],
   );
   const ordered = useMemo(() => entries.flatMap((e) => (e.type === 'conversation' ? [e.conversation] : [])), [entries]);
-  // The switcher also finds conversations hidden in collapsed groups.
+  // The switcher also finds conversations hidden in collapsed groups, and a person's under "Bob · xmpp".
   const allOrdered = useMemo(
-    () => orderedConversations(accounts, conversations, { people: display.people }),
+    () =>
+      sidebarEntries(accounts, conversations, { people: display.people }).flatMap((e) =>
+        e.type !== 'conversation' ? [] : e.label !== undefined ? [{ ...e.conversation, title: e.label }] : [e.conversation],
+      ),
     [accounts, conversations, display.people],
   );
   const selected = ordered.find((c) => c.id === selectedId) ?? ordered[0];

@@ -30,4 +30,10 @@ test('[[people]]: one person\'s conversations on IRC and XMPP are listed under t
   await r.waitFor((f) => /^bob\b/.test(header(f).trim()), 'Alt-1 opens the irc one');
   for (const p of splitInput('', '\x1b[<0;3;1M').presses) r.side.emit(p);
   await r.waitFor((f) => header(f).includes('Robert'), 'a click on the name opens the one used last');
+  // The switcher lists them with their network too.
+  await r.press(keys.ctrlK);
+  await r.type('Bob');
+  const switcher = plain(await r.waitFor((f) => plain(f).includes('Switch to conversation') && plain(f).includes('Bob · irc')));
+  assert.match(switcher, /Bob · xmpp/);
+  await r.press(keys.escape);
 });
