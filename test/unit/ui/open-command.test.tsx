@@ -26,6 +26,8 @@ test('/open and /open 2 open the newest links of the conversation with [ui] open
   await r.type('/open');
   await r.press(keys.enter);
   await r.waitFor((f) => plain(f).includes('opened https://two.example/b?x=1'), 'status line');
+  // The opener runs detached: wait for it before the next, so the two records come in the order they were asked for.
+  await waitFor(() => existsSync(out) && readFileSync(out, 'utf8').trim().split('\n').length === 1, 'the first opened', 30_000);
   await r.type('/open 2');
   await r.press(keys.enter);
   await waitFor(() => existsSync(out) && readFileSync(out, 'utf8').trim().split('\n').length === 2, 'both opened', 30_000);
