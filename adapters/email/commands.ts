@@ -14,7 +14,7 @@ import { normalizeAddress } from './address.js';
 import { addMember, removeMember, renameGroup } from './editing.js';
 import { announceGroup, getGroup, newGroupId, putGroup } from './groups.js';
 import { acceptInvite, makeInvite } from './securejoin.js';
-import { sendRequestPubkey } from './securejoin-send.js';
+import { sendRequest, sendRequestPubkey } from './securejoin-send.js';
 import type { EmailState } from './state.js';
 
 const ADDRESS = /^[^@\s<>]+@[^@\s<>]+$/;
@@ -72,6 +72,7 @@ export async function runCommand(s: EmailState, name: string, args: string[], co
 export async function startJoin(s: EmailState, link: string): Promise<void> {
   const invite = acceptInvite(s, link);
   s.emit({ type: 'conversation', conversation: { remoteId: invite.addr, kind: 'direct', title: invite.name ?? invite.addr, joined: true, encrypted: true } });
-  await sendRequestPubkey(s, invite);
+  if (invite.v3) await sendRequestPubkey(s, invite);
+  else await sendRequest(s, invite);
   s.emit({ type: 'notice', level: 'info', text: `SecureJoin with ${invite.addr} started; waiting for their key` });
 }

@@ -3,7 +3,7 @@
  * message: `Secure-Join` names the step, the body repeats it for clients that show it.
  */
 import { formatAutocrypt } from './autocrypt.js';
-import { buildEncrypted, buildInner, newMessageId, type HeaderList, type OutgoingMail } from './mime-out.js';
+import { buildEncrypted, buildInner, buildPlain, newMessageId, type HeaderList, type OutgoingMail } from './mime-out.js';
 import { encryptSymmetric, fingerprintOf } from './pgp.js';
 import { render } from './sending.js';
 import { submit } from './smtp.js';
@@ -71,5 +71,23 @@ export async function sendContactConfirm(s: EmailState, to: string): Promise<voi
   const key = await ac.peerKey(to);
   if (!key) throw new Error(`no key for ${to}`);
   const mail = handshake(s, to, 'vc-contact-confirm', [['Autocrypt', await ac.ownHeader()], ['Autocrypt-Gossip', formatAutocrypt(to, key.write())]], true);
+  await submit(s, { from: mail.from, to: mail.to }, await render(s, mail, [key], false));
+}
+
+/**
+ * Older flow, joiner step 1: the request in the clear with the invite number and our Autocrypt key (the inviter
+ * needs it to answer encrypted). Delta Chat accepts this unencrypted mail only as a SecureJoin step.
+ */
+export async function sendRequest(s: EmailState, invite: Invite): Promise<void> {
+  const step = invite.grpid ? 'vg-request' : 'vc-request';
+  const mail = handshake(s, invite.addr, step, [['Secure-Join-Invitenumber', invite.invitenumber], ['Autocrypt', await s.ac!.ownHeader()]], true);
+  await submit(s, { from: mail.from, to: mail.to }, buildPlain(mail));
+}
+
+/** Older flow, inviter step 2: encrypted to the joiner's key from the request, signed, with our key inside. */
+export async function sendAuthRequired(s: EmailState, to: string, prefix: 'vc' | 'vg'): Promise<void> {
+  const key = await s.ac!.peerKey(to);
+  if (!key) throw new Error(`no key for ${to}`);
+  const mail = handshake(s, to, `${prefix}-auth-required`, [['Autocrypt', await s.ac!.ownHeader()]], true);
   await submit(s, { from: mail.from, to: mail.to }, await render(s, mail, [key], false));
 }

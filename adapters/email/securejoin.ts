@@ -15,7 +15,9 @@
  * Group invites (`x=<Chat-Group-ID>&g=<name>` in the link) run the same first steps; the joiner then sends
  * `vg-request-with-auth` with `Secure-Join-Group`, and the inviter adds the joiner to the group with a group message
  * carrying `Chat-Group-Member-Added` and `Secure-Join: vg-member-added` (every member's key gossiped), from which the
- * joiner learns the group. The older v2 flow (`vc-request` in the clear) is not implemented.
+ * joiner learns the group. Links without `v=3` run the older flow: `vc-request` in the clear with the invite
+ * number and the joiner's Autocrypt key, answered by `vc-auth-required` encrypted to that key and signed (its signer
+ * checked against the link's fingerprint), then the same `vc-request-with-auth` and `vc-contact-confirm`.
  */
 import { randomBytes } from 'node:crypto';
 import { CommandError } from '../../src/core/errors.js';
@@ -185,7 +187,6 @@ export function finishJoin(s: EmailState, fingerprint: string): void {
 export function acceptInvite(s: EmailState, link: string): Invite {
   const invite = parseInvite(link);
   if (!invite) throw new CommandError('not a Delta Chat invite link (https://i.delta.chat/#… or OPENPGP4FPR:…)');
-  if (!invite.v3) throw new CommandError('this invite uses the old SecureJoin version, which natter does not support yet');
   if (invite.addr === s.opts!.address) throw new CommandError('this is your own invite link');
   s.kv.set(KV_SJ_JOINS, JSON.stringify([...joins(s).filter((j) => j.fingerprint !== invite.fingerprint), invite]));
   return invite;

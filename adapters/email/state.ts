@@ -25,6 +25,8 @@ export interface ImapConnection {
   client: ImapFlow;
   closed: boolean;
   online: boolean;
+  /** An IDLE command of ours is running on this connection. */
+  idling?: boolean;
   error?: unknown;
 }
 

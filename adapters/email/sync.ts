@@ -75,11 +75,18 @@ export function requestSync(s: EmailState, conn: ImapConnection): void {
  * restarts it every maxIdleTime). New mail arrives as EXISTS, which asks for a sync pass.
  */
 function idle(s: EmailState, conn: ImapConnection): void {
-  if (!conn.online || conn.closed || s.conn !== conn || s.syncing || s.stopping) return;
+  if (!conn.online || conn.closed || s.conn !== conn || s.syncing || s.stopping || conn.idling) return;
+  conn.idling = true;
   // IDLE also ends on its own after maxIdleTime: go back into it unless a command (a sync pass) took over.
   conn.client.idle().then(
-    () => setImmediate(() => idle(s, conn)),
-    (e: unknown) => s.log.debug('idle ended', { error: (e as Error).message }),
+    () => {
+      conn.idling = false;
+      setImmediate(() => idle(s, conn));
+    },
+    (e: unknown) => {
+      conn.idling = false;
+      s.log.debug('idle ended', { error: (e as Error).message });
+    },
   );
 }
 

@@ -46,7 +46,11 @@ export interface MailServer {
   caFile: string;
   /** SHA-256 fingerprint of that certificate, uppercase hex with colons. */
   fingerprint: string;
-  /** Adds a mailbox user (`local@domain`); works while the servers run. Returns the full address. */
+  /**
+   * Adds a mailbox user (`local@domain`). Dovecot sees it at once; Postfix reads its recipient table only at start,
+   * so a user added while it runs can log in but gets no mail until the servers are restarted: pass users to
+   * startMailServer instead. Returns the full address.
+   */
   addUser(local: string, password: string): string;
   /** Files (full paths) of the messages in a user's INBOX (Maildir cur/ and new/). */
   inboxFiles(local: string): string[];

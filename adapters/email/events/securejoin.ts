@@ -1,12 +1,13 @@
 /**
- * SecureJoin v3 handshake messages (the `Secure-Join` header; flow in ../securejoin.ts). They are never shown as
- * chat; the outcome is: the peer's key marked verified, a 1:1 conversation, and a notice.
+ * SecureJoin handshake messages (the `Secure-Join` header; flow in ../securejoin.ts), v3 and the older flow that
+ * starts in the clear (`vc-request` with `Secure-Join-Invitenumber`, answered by `vc-auth-required`). They are never
+ * shown as chat; the outcome is: the peer's key marked verified, a 1:1 conversation (or group), and a notice.
  */
 import { fingerprintOf } from '../pgp.js';
 import { addMember } from '../editing.js';
 import { getGroup } from '../groups.js';
-import { authTokens, finishJoin, groupOfAuth, joins, sharedSecret } from '../securejoin.js';
-import { sendContactConfirm, sendPubkey, sendRequestWithAuth } from '../securejoin-send.js';
+import { authTokens, finishJoin, groupOfAuth, joins, KV_SJ_INVITENUMBER, sharedSecret, type Invite } from '../securejoin.js';
+import { sendAuthRequired, sendContactConfirm, sendPubkey, sendRequestWithAuth } from '../securejoin-send.js';
 import type { EmailState } from '../state.js';
 import type { Inbound } from './types.js';
 
@@ -21,7 +22,30 @@ export async function onSecureJoin(s: EmailState, m: Inbound): Promise<boolean> 
   // The inviter's group message adding us: a group message like any other (it creates the group here).
   if (step === 'vg-member-added') return true;
   const own = fingerprintOf(await s.ac!.ownKey());
+  // Older flow, inviter: a request in the clear carrying the invite number and the joiner's Autocrypt key. Any message
+  // with the invite number counts as this step, whatever its Secure-Join header says (as in Delta Chat).
+  const invitenumber = mail.header('secure-join-invitenumber')?.trim();
+  if (invitenumber !== undefined) {
+    if (invitenumber !== s.kv.get(KV_SJ_INVITENUMBER) || !(await s.ac!.peerKey(from.address))) {
+      log.info('ignored a SecureJoin request with an unknown invite number or no key', { from: from.address });
+      return false;
+    }
+    await sendAuthRequired(s, from.address, step?.startsWith('vg') ? 'vg' : 'vc');
+    log.info('sent auth-required', { to: from.address });
+    return false;
+  }
   switch (step) {
+    case 'vc-auth-required':
+    case 'vg-auth-required': {
+      // Older flow, joiner: encrypted and signed by the key the link named; then the same request-with-auth as v3.
+      const invite = joins(s).find((j) => !j.v3 && j.addr === from.address && j.fingerprint === mail.encryption.senderDevice);
+      if (!invite) {
+        log.info('ignored auth-required that does not match a join in progress', { from: from.address, signer: mail.encryption.senderDevice });
+        return false;
+      }
+      await continueJoin(s, invite);
+      return false;
+    }
     case 'vc-request-pubkey': {
       // Inviter: the joiner knows AUTH (the message opened with securejoin/<own fingerprint>/<auth>).
       const auth = mail.header('secure-join-auth')?.trim();
@@ -40,17 +64,7 @@ export async function onSecureJoin(s: EmailState, m: Inbound): Promise<boolean> 
         log.info('ignored vc-pubkey that does not match a join in progress', { from: from.address, signer: mail.encryption.senderDevice });
         return false;
       }
-      s.ac!.markVerified(invite.addr, invite.fingerprint);
-      await sendRequestWithAuth(s, invite);
-      finishJoin(s, invite.fingerprint);
-      s.emit({ type: 'conversation', conversation: { remoteId: invite.addr, kind: 'direct', title: invite.name ?? invite.addr, joined: true, encrypted: true } });
-      s.emit({
-        type: 'notice',
-        level: 'info',
-        text: invite.grpid
-          ? `${invite.addr} is verified (SecureJoin); waiting to be added to the group ${invite.groupName ?? invite.grpid}`
-          : `${invite.addr} is verified (SecureJoin); waiting for their confirmation`,
-      });
+      await continueJoin(s, invite);
       return false;
     }
     case 'vc-request-with-auth':
@@ -90,4 +104,19 @@ export async function onSecureJoin(s: EmailState, m: Inbound): Promise<boolean> 
       log.info('ignored a SecureJoin step natter does not handle', { step, from: from.address });
       return false;
   }
+}
+
+/** Joiner: the inviter's key is the one the link named: verified; prove AUTH to it (request-with-auth). */
+async function continueJoin(s: EmailState, invite: Invite): Promise<void> {
+  s.ac!.markVerified(invite.addr, invite.fingerprint);
+  await sendRequestWithAuth(s, invite);
+  finishJoin(s, invite.fingerprint);
+  s.emit({ type: 'conversation', conversation: { remoteId: invite.addr, kind: 'direct', title: invite.name ?? invite.addr, joined: true, encrypted: true } });
+  s.emit({
+    type: 'notice',
+    level: 'info',
+    text: invite.grpid
+      ? `${invite.addr} is verified (SecureJoin); waiting to be added to the group ${invite.groupName ?? invite.grpid}`
+      : `${invite.addr} is verified (SecureJoin); waiting for their confirmation`,
+  });
 }

@@ -93,3 +93,19 @@ test('a group invite: carol joins alice\'s group and is added with the keys of a
   assert.equal(got.conversation.remoteId, gid);
   assert.equal(got.encryption!.scheme, 'openpgp');
 });
+
+test('the older flow (a link without v=3): vc-request in the clear, vc-auth-required encrypted, then verified', { skip }, async () => {
+  const link = (await invite(carol, ['Carol'])).replace('&v=3', '');
+  assert.doesNotMatch(link, /v=3/);
+  const from = bob.ctx.events.length;
+  await bob.adapter.join(link);
+  await bob.ctx.waitFor((e) => e.type === 'notice' && e.text === `${carol.address} is verified (SecureJoin); waiting for their confirmation`, 'bob verified carol', 60_000, from);
+  await carol.ctx.waitFor((e) => e.type === 'notice' && e.text === `${bob.address} joined through your invite and is verified (SecureJoin)`, 'carol verified bob', 60_000);
+  const b0 = bob.ctx.events.length;
+  await carol.adapter.send({ localId: 'o1', conversation: direct(bob.address), kind: 'text', body: 'old flow works' });
+  assert.equal((await received(bob, 'old flow works', b0)).encryption!.trust, 'verified');
+  // Only the first step went in the clear, and it held no chat text.
+  const plain = server.inboxFiles('carol').map((f) => readFileSync(f, 'utf8')).filter((r) => !/^Content-Type: multipart\/encrypted/m.test(r));
+  assert.equal(plain.length, 1);
+  assert.match(plain[0]!, /^Secure-Join: vc-request$/m);
+});
