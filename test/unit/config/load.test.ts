@@ -88,10 +88,21 @@ describe('loadConfig: valid configs with defaults applied', () => {
 
   it('applies [ui] and [log] defaults, and reads them', () => {
     const empty = loadConfig(writeConfig(''));
-    assert.deepEqual(empty.ui, { timestamps: true, collapse_joins: true, time_format: 'HH:mm', hyperlinks: 'auto', mouse: true });
+    assert.deepEqual(empty.ui, {
+      timestamps: true,
+      collapse_joins: true,
+      time_format: 'HH:mm',
+      hyperlinks: 'auto',
+      mouse: true,
+      images: 'auto',
+      images_over_ssh: true,
+    });
     assert.deepEqual(empty.log, { level: 'info' });
     const set = loadConfig(
-      writeConfig('[ui]\ntimestamps = false\ntime_format = "h:mm a"\nhyperlinks = false\nmouse = false\nopen_command = ["firefox", "--new-tab"]\n[log]\nlevel = "debug"\n'),
+      writeConfig(
+        '[ui]\ntimestamps = false\ntime_format = "h:mm a"\nhyperlinks = false\nmouse = false\nimages = "blocks"\nimages_over_ssh = false\n' +
+          'open_command = ["firefox", "--new-tab"]\n[log]\nlevel = "debug"\n',
+      ),
     );
     assert.deepEqual(set.ui, {
       timestamps: false,
@@ -99,8 +110,11 @@ describe('loadConfig: valid configs with defaults applied', () => {
       time_format: 'h:mm a',
       hyperlinks: false,
       mouse: false,
+      images: 'blocks',
+      images_over_ssh: false,
       open_command: ['firefox', '--new-tab'],
     });
+    assert.throws(() => loadConfig(writeConfig('[ui]\nimages = "png"\n')), /images.*"auto", "kitty", "sixel", "blocks" or "off"/s);
     assert.throws(() => loadConfig(writeConfig('[ui]\nhyperlinks = "yes"\n')), /hyperlinks.*true, false or "auto"/s);
     assert.throws(() => loadConfig(writeConfig('[ui]\nopen_command = "xdg-open"\n')), /open_command.*list of strings/s);
     assert.equal(set.log.level, 'debug');
