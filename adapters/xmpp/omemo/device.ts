@@ -31,7 +31,7 @@ export const VERSIONS: readonly OmemoVersion[] = ['omemo2', 'legacy'];
 /** Why a message could not be decrypted, in words for the user (`reason`) and a stable code for the program. */
 export class OmemoDecryptError extends Error {
   constructor(
-    readonly code: 'not-for-us' | 'no-session' | 'duplicate' | 'bad-message' | 'unknown-prekey' | 'payload' | 'envelope',
+    readonly code: 'not-for-us' | 'no-session' | 'broken-session' | 'duplicate' | 'bad-message' | 'unknown-prekey' | 'payload' | 'envelope',
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -369,7 +369,7 @@ export class OmemoDevice {
       return plaintext;
     } catch (e) {
       if (e instanceof DuplicateMessageError) throw new OmemoDecryptError('duplicate', 'the message was already decrypted before', { cause: e });
-      throw new OmemoDecryptError('bad-message', 'the message does not decrypt in the session with this device', { cause: e });
+      throw new OmemoDecryptError('broken-session', 'the message does not decrypt in the session with this device', { cause: e });
     }
   }
 }

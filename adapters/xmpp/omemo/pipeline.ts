@@ -29,6 +29,10 @@ const NS_PUBSUB_EVENT = 'http://jabber.org/protocol/pubsub#event';
 const SIGNED_PREKEY_ROTATION_MS = 7 * 24 * 3600_000;
 /** How long a fetched device list is used before asking again (PEP notifications update it in between). */
 const DEVICE_LIST_TTL_MS = 5 * 60_000;
+/** How often one sender device may get a repairing key exchange (see repairSession). */
+const REPAIR_INTERVAL_MS = 10 * 60_000;
+/** Decryption failures that mean this device has no usable session with the sender's device. */
+const REPAIRABLE: ReadonlySet<string> = new Set(['no-session', 'broken-session', 'unknown-prekey']);
 
 /** The `+notify` features (XEP-0163 §6) that subscribe us to contacts' device lists of both versions. */
 export const OMEMO_NOTIFY_FEATURES = [`${NODES.legacy.devices}+notify`, `${NODES.omemo2.devices}+notify`] as const;
@@ -93,6 +97,8 @@ export interface OmemoPipelineOptions {
 export class OmemoPipeline {
   readonly device: OmemoDevice;
   private readonly lists = new Map<string, { at: number; ids: number[] }>();
+  /** When each (version, jid, device) last got a repairing key exchange. */
+  private readonly repairs = new Map<string, number>();
   /** Each stanza is decrypted once (several handlers may look at it; a second try would be a duplicate). */
   private readonly seen = new WeakMap<Element, EncryptionInfo | undefined>();
   private readonly now: () => number;
@@ -329,8 +335,40 @@ export class OmemoPipeline {
     }
     const reason = lastError?.message ?? 'unknown error';
     this.o.log.info('omemo: could not decrypt', { sender, code: lastError?.code, reason });
+    if (lastError && REPAIRABLE.has(lastError.code) && request && send && sender.toLowerCase() !== this.o.own) {
+      const el = els.find((e) => versionOfNamespace(e.getNS()) === version);
+      const sid = Number(el?.getChild('header')?.attrs.sid);
+      if (version && Number.isSafeInteger(sid) && sid > 0) void this.repairSession(version, sender.toLowerCase(), sid, request, send);
+    }
     this.setBody(m, `[OMEMO message that could not be decrypted: ${reason}]`);
     return { scheme: SCHEME[version], trust: 'unknown', error: reason };
+  }
+
+  /**
+   * Recovers a broken session without the user (the "could not decrypt" pain of other clients): the sender's device
+   * encrypts in a session this device no longer has (lost state, a restore, a prekey used up), so every further
+   * message would fail too. This device drops its side, builds a fresh session from the sender's bundle and sends an
+   * empty key exchange (XEP-0384 v0.8 §5.6.2 heartbeat); the sender's next message then uses the new session. At most
+   * once per device in {@link REPAIR_INTERVAL_MS}, so a catch-up full of old undecryptable messages sends one.
+   */
+  private async repairSession(version: OmemoVersion, jid: string, deviceId: number, request: IqRequest, send: (stanza: Element) => void): Promise<void> {
+    const key = `${version} ${jid} ${deviceId}`;
+    const last = this.repairs.get(key);
+    if (last !== undefined && this.now() - last < REPAIR_INTERVAL_MS) return;
+    this.repairs.set(key, this.now());
+    try {
+      const bundle = await fetchBundle(request, jid, version, deviceId);
+      if (!bundle) return;
+      // A device whose identity key changed is not re-keyed silently: that needs the user (see remember()).
+      if (this.remember(jid, deviceId, fingerprintOf(version, bundle.identityKey), { conversation: jid, group: false }) === 'untrusted') return;
+      this.device.dropSession(version, jid, deviceId);
+      const hb = this.device.encryptEmpty(version, [{ jid, deviceId, bundle }]);
+      if (hb.encryptedFor.length === 0) return;
+      send(xml('message', { type: 'chat', to: jid }, hb.element, xml('store', { xmlns: NS_HINTS })));
+      this.o.log.info('omemo: sent a new key exchange to repair a broken session', { jid, deviceId, version });
+    } catch (e) {
+      this.o.log.warn('omemo: session repair failed', { jid, deviceId, error: String(e) });
+    }
   }
 
   /**
