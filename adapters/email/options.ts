@@ -1,6 +1,6 @@
 /**
  * The email account's config keys (validated by src/config/schema.ts: address, imap_*, smtp_*, ca_file,
- * tls_danger_accept_invalid_certs) read into typed options with defaults.
+ * tls_danger_accept_invalid_certs, display_name, poll_interval_ms, max_message_bytes, …) read into typed options with defaults.
  */
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
@@ -31,6 +31,8 @@ export interface EmailOptions {
   /** Messages larger than this (RFC822.SIZE) are not downloaded; a placeholder is shown. */
   maxMessageBytes: number;
   connectTimeoutMs: number;
+  /** Own display name for the From header of chat messages (config display_name); none: the bare address. */
+  displayName?: string;
   /** The config named no IMAP host / no SMTP host: autoconfig.ts finds them when the adapter starts. */
   discoverImap: boolean;
   discoverSmtp: boolean;
@@ -70,6 +72,7 @@ export function readOptions(config: Readonly<Record<string, unknown>>): EmailOpt
     classicFromContacts: config.classic_mail_from_contacts === true,
     maxMessageBytes: num(config.max_message_bytes) ?? 50 * 1024 * 1024,
     connectTimeoutMs: num(config.connect_timeout_ms) ?? 20_000,
+    ...(str(config.display_name) ? { displayName: str(config.display_name)! } : {}),
     discoverImap: str(config.imap_host) === undefined,
     discoverSmtp: str(config.smtp_host) === undefined,
   };

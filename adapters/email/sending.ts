@@ -68,6 +68,7 @@ export async function sendChat(s: EmailState, send: ChatSend): Promise<SendResul
   const date = new Date(s.ctx!.now());
   const mail: OutgoingMail = {
     from: self,
+    ...(opts.displayName ? { fromName: opts.displayName } : {}),
     to,
     subject,
     date,

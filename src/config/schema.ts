@@ -235,6 +235,16 @@ export const emailShape = {
   smtp_host: host().optional(),
   smtp_port: port().optional(),
   smtp_security: security(),
+  /** Own display name in the From header of sent mail (RFC 5322 display-name); default: the bare address. */
+  display_name: text('a single line of text', /^[^\r\n\0]{1,100}$/).optional(),
+  /** Fallback poll of the inbox while IDLE is up: catches a server that misses an IDLE notification (RFC 2177). */
+  poll_interval_ms: int(1000, 86_400_000).default(60_000),
+  /** Ordinary mail (no Chat-Version header) from known contacts is shown as chat too. */
+  classic_mail_from_contacts: bool(false),
+  /** Messages larger than this (IMAP RFC822.SIZE) are not downloaded; a placeholder is shown. Also caps `/open`. */
+  max_message_bytes: int(1024, 4_294_967_296).default(50 * 1024 * 1024),
+  /** How long a TCP + TLS connect (and the IMAP greeting / SMTP banner) may take. */
+  connect_timeout_ms: int(1000, 300_000).default(20_000),
 };
 
 const BOTH_SECRETS = 'set either password or password_command, not both';
@@ -350,6 +360,11 @@ export interface EmailSettings {
   smtp_host?: string;
   smtp_port: number;
   smtp_security: 'tls' | 'starttls';
+  display_name?: string;
+  poll_interval_ms: number;
+  classic_mail_from_contacts: boolean;
+  max_message_bytes: number;
+  connect_timeout_ms: number;
 }
 
 /** An account's keys in the order the example and messages list them: name, protocol, the rest as declared. */

@@ -66,7 +66,17 @@ describe('loadConfig: valid configs with defaults applied', () => {
     {
       name: 'email with port defaults from security',
       toml: '[[accounts]]\nname = "mail"\nprotocol = "email"\naddress = "alice@localhost"\nsmtp_security = "starttls"\n',
-      expect: { address: 'alice@localhost', imap_port: 993, imap_security: 'tls', smtp_port: 587, smtp_security: 'starttls' },
+      expect: {
+        address: 'alice@localhost',
+        imap_port: 993,
+        imap_security: 'tls',
+        smtp_port: 587,
+        smtp_security: 'starttls',
+        poll_interval_ms: 60000,
+        classic_mail_from_contacts: false,
+        max_message_bytes: 52428800,
+        connect_timeout_ms: 20000,
+      },
     },
   ];
   for (const c of cases) {
