@@ -5,11 +5,13 @@
  * Inbound mail goes to events/*, one file per kind.
  */
 import type { Adapter, AdapterContext, HistoryPage, OutgoingMessage, SendResult } from '../../src/core/contract.js';
+import type { Attachment } from '../../src/core/model.js';
 import { CommandError } from '../../src/core/errors.js';
 import { registerSecret } from '../../src/core/logger.js';
 import { normalizeAddress } from './address.js';
 import { Autocrypt } from './autocrypt.js';
 import { applyDiscovery } from './discovery.js';
+import { downloadAttachment } from './download.js';
 import { emailCapabilities } from './capabilities.js';
 import { leaveGroup, sendDelete, sendEdit } from './editing.js';
 import { getGroup } from './groups.js';
@@ -98,6 +100,14 @@ export class EmailAdapter implements Adapter {
   /** Sends read receipts (MDN) for the conversation's messages up to `upToRemoteId` that asked for one. */
   async markRead(conversationRemoteId: string, upToRemoteId: string): Promise<void> {
     await sendReceipts(this.s, conversationRemoteId, upToRemoteId);
+  }
+
+  /**
+   * Fetches a received file (its `mid:` URL names the mail and part) from INBOX into `destination`, decrypted when
+   * the mail was PGP/MIME; at most `max_message_bytes`. Rejects with a plain-words Error (download.ts).
+   */
+  async download(attachment: Attachment, destination: string, onProgress?: (received: number, total?: number) => void): Promise<void> {
+    await downloadAttachment(this.s, attachment, destination, onProgress);
   }
 
   normalize(address: string): string {

@@ -46,7 +46,16 @@ export interface InboundMail {
   gossip: AutocryptHeader[];
 }
 
-const PARSE = { skipHtmlToText: false, skipTextToHtml: true, skipImageLinks: true, keepCidLinks: true } as const;
+/**
+ * Where a received file lives, as an RFC 2392 URL: `mid:<message-id>/<content-id>` when the part has a Content-ID,
+ * else `mid:<message-id>` (the file is then picked by its name; Delta Chat mail carries one file). download.ts reads it.
+ */
+export function attachmentUrl(messageId: string | undefined, contentId: string | undefined): string {
+  const mid = `mid:${encodeURIComponent(messageId ?? '')}`;
+  return contentId ? `${mid}/${encodeURIComponent(contentId)}` : mid;
+}
+
+export const PARSE = { skipHtmlToText: false, skipTextToHtml: true, skipImageLinks: true, keepCidLinks: true } as const;
 
 function unfold(line: string): string {
   const v = line.slice(line.indexOf(':') + 1);
@@ -84,7 +93,8 @@ export function chatText(text: string, isReply: boolean): string {
   return t.replace(/\n+$/, '');
 }
 
-function findArmored(parsed: ParsedMail): string | undefined {
+/** The ASCII-armored ciphertext of a PGP/MIME message (RFC 3156 §4: the second part of multipart/encrypted). */
+export function findArmored(parsed: ParsedMail): string | undefined {
   for (const a of parsed.attachments) {
     const s = a.content.toString('utf8');
     if (s.includes('-----BEGIN PGP MESSAGE-----')) return s;
@@ -222,7 +232,7 @@ export async function readMail(raw: Buffer, ac: Autocrypt, log: Logger, secrets:
       if (a.contentType === 'message/disposition-notification' || a.contentType === 'application/pgp-encrypted' || a.related) continue;
       const cid = a.contentId ? bareMessageId(a.contentId) : undefined;
       attachments.push({
-        url: cid ? `cid:${encodeURIComponent(cid)}` : `mid:${encodeURIComponent(messageId ?? '')}`,
+        url: attachmentUrl(messageId, cid),
         ...(a.filename ? { name: a.filename } : {}),
         size: a.size,
         mime: a.contentType,
