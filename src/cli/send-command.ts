@@ -1,8 +1,9 @@
 /**
  * `natter send`: connects one account, sends one message, waits for the server's acceptance, and exits.
  *
- * It sends with the account's stored state (see account-state.ts) when no other natter holds the profile; while an
- * interface or daemon holds it, accounts with lasting state are refused with a plain explanation. IRC always works.
+ * While a daemon runs for the profile the message goes through it (send-via-daemon.ts). Otherwise it connects itself,
+ * with the account's stored state (see account-state.ts) when no other natter holds the profile; while an interface
+ * holds it, accounts with lasting state are refused with a plain explanation. IRC always works.
  */
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../config/load.js';
@@ -10,7 +11,10 @@ import { resolveProfile } from '../config/paths.js';
 import { logLevel } from '../app/open-session.js';
 import type { ConversationKind } from '../core/model.js';
 import { ProfileLockedError } from '../core/errors.js';
+import { answers } from '../daemon/daemon-server.js';
+import { daemonSocketPath } from '../daemon/socket-path.js';
 import { keepsLastingState, openAccountState, type AccountState } from './account-state.js';
+import { sendViaDaemon } from './send-via-daemon.js';
 import { connectOnce, type OneShot } from './connect-once.js';
 
 const fail = (text: string): number => {
@@ -47,6 +51,16 @@ export async function sendCommand(opts: { config?: string; debug?: boolean; acco
   if (!account) {
     const names = config.accounts.map((a) => a.name).join(', ') || 'none';
     return fail(`no account named "${opts.account}" in ${config.file} (accounts: ${names})`);
+  }
+  // A daemon holds the account (its connection and its keys): the message goes through its outbox.
+  if (await answers(daemonSocketPath(profile), 1000)) {
+    try {
+      const r = await sendViaDaemon(profile, account, opts.to, opts.text, opts.timeoutMs);
+      if (r.out) process.stdout.write(`${r.out}\n`);
+      return r.code === 0 ? 0 : fail(r.error ?? 'failed');
+    } catch (error) {
+      return fail(error instanceof Error ? error.message : String(error));
+    }
   }
   let session: OneShot | undefined;
   let state: AccountState | undefined;

@@ -170,6 +170,26 @@ test('the outbox survives a daemon restart: queued while the server is down, sen
   }
 });
 
+test('natter send while the daemon runs goes through it: no second connection, sent once, confirmed', { skip }, async () => {
+  if (!daemons.some(alive)) await startDaemon();
+  const store = openStore(join(home, 'data'), { readOnly: true });
+  const peer = await RawIrcClient.connect('127.0.0.1', server.port, 'watcher');
+  try {
+    peer.join('#outbox');
+    await waitFor(() => peer.lines.some((l) => / 366 /.test(l)), 'the watcher is in #outbox');
+    await waitFor(() => store.listAccounts().find((a) => a.id === 'local')?.state === 'online', 'the daemon is online', 30_000);
+    const r = await run(['send', '--account', 'local', '--to', '#outbox', 'sent by natter send']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /sent to #outbox on local through the natter daemon/);
+    await waitFor(() => peer.count('#outbox', 'sent by natter send') === 1, 'the watcher got it', 20_000);
+    assert.ok(peer.lines.some((l) => /^:queued!\S* PRIVMSG #outbox :sent by natter send/.test(l)), 'from the daemon\'s own connection');
+    assert.ok(!peer.lines.some((l) => /^:queued_\S* JOIN/.test(l)), 'no second connection joined');
+  } finally {
+    peer.close();
+    store.close();
+  }
+});
+
 test('--detach starts it in the background and returns once it accepts UIs', { skip }, async () => {
   for (const d of daemons.filter(alive)) {
     d.kill('SIGTERM');
