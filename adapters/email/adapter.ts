@@ -8,6 +8,7 @@ import type { Adapter, AdapterContext, HistoryPage, OutgoingMessage, SendResult 
 import type { Attachment } from '../../src/core/model.js';
 import { CommandError } from '../../src/core/errors.js';
 import { registerSecret } from '../../src/core/logger.js';
+import { proxyFromContext } from '../../src/core/net/proxy.js';
 import { normalizeAddress } from './address.js';
 import { Autocrypt } from './autocrypt.js';
 import { applyDiscovery } from './discovery.js';
@@ -34,6 +35,8 @@ export class EmailAdapter implements Adapter {
     s.ctx = ctx;
     s.log = ctx.log.child('email');
     s.opts = readOptions(ctx.config);
+    const proxy = await proxyFromContext(ctx);
+    if (proxy) s.opts.proxy = proxy;
     s.password = (await ctx.secret('password')) ?? '';
     registerSecret(s.password);
     s.ac = new Autocrypt(ctx.kv, s.opts.address, s.log);

@@ -5,9 +5,11 @@
  * while offline is fetched once (sync.ts keeps UIDVALIDITY and the last UID in kv).
  */
 import { ImapFlow } from 'imapflow';
+import { proxyLabel } from '../../src/core/net/proxy.js';
 import { describeClose } from './close-reason.js';
 import type { ConnectionOptions } from 'node:tls';
 import { connectionTls } from './options.js';
+import { imapProxyUrl, proxiedSocket } from './proxy.js';
 import type { EmailState, ImapConnection } from './state.js';
 import { requestSync } from './sync.js';
 
@@ -15,10 +17,19 @@ import { requestSync } from './sync.js';
 export function connect(s: EmailState): void {
   const opts = s.opts!;
   s.reconnectTimer = undefined;
-  s.emitConnection('connecting', `connecting to ${opts.imapHost}:${opts.imapPort} (${opts.imapSecurity === 'tls' ? 'TLS' : 'STARTTLS'})`);
-  connectionTls(opts, 'imap').then(
+  const via = opts.proxy ? ` through ${proxyLabel(opts.proxy)}` : '';
+  s.emitConnection('connecting', `connecting to ${opts.imapHost}:${opts.imapPort} (${opts.imapSecurity === 'tls' ? 'TLS' : 'STARTTLS'})${via}`);
+  connectionTls(opts, 'imap')
+    .then(async (tls) => {
+      // Implicit TLS behind a proxy: natter's SOCKS5 client opens the tunnel and TLS runs over it (imapflow's
+      // tls.connect takes the `socket` option). imapflow's own proxy support passes %-encoded logins to the proxy.
+      if (opts.proxy && opts.imapSecurity === 'tls') return { ...tls, socket: await proxiedSocket(opts.proxy, opts.imapHost, opts.imapPort, opts.connectTimeoutMs) };
+      return tls;
+    })
+    .then(
     (tls) => {
       if (!s.stopping) open(s, tls);
+      else tls.socket?.destroy();
     },
     (e: unknown) => {
       s.log.info('TLS set-up failed', { error: (e as Error).message });
@@ -38,6 +49,8 @@ function open(s: EmailState, tls: ConnectionOptions): void {
       // STARTTLS is required, never optional: a server that does not offer it gets no password.
       ...(opts.imapSecurity === 'starttls' ? { doSTARTTLS: true } : {}),
       tls,
+      // STARTTLS behind a proxy: imapflow's SOCKS5 client connects through it, the host name unresolved.
+      ...(opts.proxy && !tls.socket ? { proxy: imapProxyUrl(opts.proxy) } : {}),
       auth: { user: opts.address, pass: s.password },
       logger: false,
       connectionTimeout: opts.connectTimeoutMs,

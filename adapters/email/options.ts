@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { ConfigError } from '../../src/core/errors.js';
+import type { ProxyConfig } from '../../src/core/net/proxy.js';
 import { normalizeAddress } from './address.js';
 import { pinnedTlsOptions } from './tls-pin.js';
 
@@ -36,6 +37,8 @@ export interface EmailOptions {
   /** The config named no IMAP host / no SMTP host: autoconfig.ts finds them when the adapter starts. */
   discoverImap: boolean;
   discoverSmtp: boolean;
+  /** The account's SOCKS5 proxy (set by the adapter from the context); every connection goes through it. */
+  proxy?: ProxyConfig;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
@@ -94,6 +97,7 @@ export async function connectionTls(opts: EmailOptions, dialect: 'imap' | 'smtp'
       pin: opts.fingerprint,
       ...(servername ? { servername } : {}),
       timeoutMs: opts.connectTimeoutMs,
+      ...(opts.proxy ? { proxy: opts.proxy } : {}),
     });
   }
   return tlsOptions(opts, opts.domain);

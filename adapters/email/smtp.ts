@@ -7,6 +7,7 @@
 import nodemailer from 'nodemailer';
 import { SendRejected, SendUncertain } from '../../src/core/contract.js';
 import { connectionTls } from './options.js';
+import { smtpGetSocket } from './proxy.js';
 import type { EmailState } from './state.js';
 
 export async function submit(s: EmailState, envelope: { from: string; to: string[] }, raw: Buffer): Promise<void> {
@@ -30,6 +31,7 @@ export async function submit(s: EmailState, envelope: { from: string; to: string
     greetingTimeout: opts.connectTimeoutMs,
     socketTimeout: 60_000,
     logger: false,
+    ...(opts.proxy ? { getSocket: smtpGetSocket(opts.proxy, opts.smtpHost, opts.smtpPort, opts.connectTimeoutMs) } : {}),
   });
   try {
     const info = await transport.sendMail({ envelope, raw });

@@ -7,6 +7,8 @@
  * any password is sent.
  */
 import { connect as netConnect, type Socket } from 'node:net';
+import type { ProxyConfig } from '../../src/core/net/proxy.js';
+import { proxiedSocket } from './proxy.js';
 import { connect as tlsConnect, type ConnectionOptions, type DetailedPeerCertificate, type PeerCertificate } from 'node:tls';
 
 export class PinMismatch extends Error {
@@ -37,9 +39,14 @@ function readUntil(socket: Socket, done: (text: string) => boolean, ms: number):
   });
 }
 
+/** A plain TCP connection, direct or through the proxy (flowing once a reader listens). */
+async function open(host: string, port: number, ms: number, proxy: ProxyConfig | undefined): Promise<Socket> {
+  return proxy ? proxiedSocket(proxy, host, port, ms) : netConnect({ host, port });
+}
+
 /** Runs the protocol's STARTTLS exchange on a fresh plain connection and returns the socket ready for TLS. */
-async function startTls(host: string, port: number, dialect: Dialect, ms: number): Promise<Socket> {
-  const socket = netConnect({ host, port });
+async function startTls(host: string, port: number, dialect: Dialect, ms: number, proxy?: ProxyConfig): Promise<Socket> {
+  const socket = await open(host, port, ms, proxy);
   try {
     if (dialect === 'imap') {
       await readUntil(socket, (t) => t.includes('\r\n'), ms);
@@ -84,8 +91,18 @@ function chainOf(cert: DetailedPeerCertificate): string[] {
  * connection to `host:port` with implicit TLS or STARTTLS in the given protocol. Throws {@link PinMismatch} when the
  * server presents another certificate.
  */
-export async function pinnedTlsOptions(o: { host: string; port: number; starttls: boolean; dialect: Dialect; pin: string; servername?: string; timeoutMs: number }): Promise<ConnectionOptions> {
-  const plain = o.starttls ? await startTls(o.host, o.port, o.dialect, o.timeoutMs) : undefined;
+export async function pinnedTlsOptions(o: {
+  host: string;
+  port: number;
+  starttls: boolean;
+  dialect: Dialect;
+  pin: string;
+  servername?: string;
+  timeoutMs: number;
+  /** The probe goes through this proxy too (the host name is resolved by the proxy). */
+  proxy?: ProxyConfig;
+}): Promise<ConnectionOptions> {
+  const plain = o.starttls ? await startTls(o.host, o.port, o.dialect, o.timeoutMs, o.proxy) : o.proxy ? await open(o.host, o.port, o.timeoutMs, o.proxy) : undefined;
   const cert = await new Promise<DetailedPeerCertificate>((resolve, reject) => {
     const s = tlsConnect({ ...(plain ? { socket: plain } : { host: o.host, port: o.port }), rejectUnauthorized: false, ...(o.servername ? { servername: o.servername } : {}) });
     const timer = setTimeout(() => (s.destroy(), reject(new Error('TLS handshake timed out'))), o.timeoutMs);

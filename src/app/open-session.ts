@@ -34,7 +34,7 @@ export interface Session {
 }
 
 /** Protocols whose adapters open every connection through the account's proxy (src/core/net/socks5.ts). */
-const PROXY_CAPABLE: ReadonlySet<string> = new Set(['irc', 'xmpp', 'matrix']);
+const PROXY_CAPABLE: ReadonlySet<string> = new Set(['irc', 'xmpp', 'matrix', 'email']);
 
 /**
  * Why an account with a proxy cannot start: its adapter would connect around the proxy (and look names up locally),

@@ -34,7 +34,7 @@ export async function client(
   server: MailServer,
   local: string,
   extra: Record<string, unknown> = {},
-  options: { kv?: KeyValue; waitOnline?: boolean } = {},
+  options: { kv?: KeyValue; waitOnline?: boolean; secrets?: Record<string, string> } = {},
 ): Promise<Client> {
   const address = `${local}@${server.domain}`;
   const ctx = recordingContext(
@@ -49,7 +49,7 @@ export async function client(
       ca_file: server.caFile,
       ...extra,
     },
-    { password: PASSWORD },
+    { password: PASSWORD, ...options.secrets },
     local,
   );
   if (options.kv) Object.assign(ctx, { kv: options.kv });

@@ -87,14 +87,15 @@ describe('config: proxy', () => {
     assert.ok(rt.factory, 'IRC can use a proxy');
   });
 
-  it('accounts whose adapter cannot use a proxy stay off instead of connecting around it', () => {
+  it('email accounts connect through the proxy (IMAP and SMTP go through it)', () => {
     const email = '[[accounts]]\nname = "m"\nprotocol = "email"\naddress = "alice@example.org"\n';
     const behind = accountRuntime(loadConfig(writeConfig('[network]\nproxy = "socks5://127.0.0.1:9050"\n' + email), { required: true }).accounts[0]!);
-    assert.equal(behind.factory, undefined);
-    assert.match(behind.unavailable ?? '', /^email accounts cannot use a proxy yet, so this one stays off rather than connect around it; set proxy = "none"/);
+    assert.ok(behind.factory);
+    assert.equal(behind.unavailable, undefined);
+    assert.deepEqual(behind.config.proxy, { protocol: 'socks5', host: '127.0.0.1', port: 9050 });
     const direct = accountRuntime(loadConfig(writeConfig('[network]\nproxy = "socks5://127.0.0.1:9050"\n' + email + 'proxy = "none"\n'), { required: true }).accounts[0]!);
-    assert.ok(direct.factory, '"none" lets it connect directly');
-    assert.equal(direct.unavailable, undefined);
+    assert.ok(direct.factory, '"none" connects it directly');
+    assert.equal(direct.config.proxy, undefined);
   });
 
   it('matrix accounts connect through the proxy (their fetch goes through it)', () => {
