@@ -13,16 +13,23 @@ import { client, direct, PASSWORD, received, type Client } from './support.js';
 const skip = mailSkipReason();
 let server: MailServer;
 let proxy: Socks5Server;
+let plainLoginProxy: Socks5Server;
 let alice: Client;
 let bob: Client;
+let carol: Client | undefined;
 
 before(async () => {
   if (skip) return;
-  server = await startMailServer({ users: { alice: PASSWORD, bob: PASSWORD } });
+  server = await startMailServer({ users: { alice: PASSWORD, bob: PASSWORD, carol: PASSWORD } });
   // Only the proxy knows these names: a connection that reached the server proves the proxy resolved them.
   proxy = await startSocks5Server({
     hosts: { 'imap.natter.test': '127.0.0.1', 'smtp.natter.test': '127.0.0.1' },
     auth: { username: 'tor', password: 'proxy secret' },
+  });
+  // imapflow's SOCKS client (used for IMAP STARTTLS) sends the login as written in a URL: a login of plain characters.
+  plainLoginProxy = await startSocks5Server({
+    hosts: { 'imap.natter.test': '127.0.0.1', 'smtp.natter.test': '127.0.0.1' },
+    auth: { username: 'tor', password: 's3cret' },
   });
   bob = await client(server, 'bob');
 });
@@ -31,7 +38,9 @@ after(async () => {
   if (skip) return;
   await alice?.adapter.stop();
   await bob?.adapter.stop();
+  await carol?.adapter.stop();
   await proxy?.stop();
+  await plainLoginProxy?.stop();
   await server?.stop();
 });
 
@@ -62,4 +71,30 @@ test('behind a proxy: no discovery of its own, IMAP and SMTP through the proxy b
   assert.equal(answer.encryption?.scheme, 'openpgp');
   // Every connection alice made went to the proxy by name.
   assert.ok(proxy.requests.every((r) => r.addressType === 'domain' && r.host.endsWith('.natter.test')));
+});
+
+test('behind a proxy with IMAP STARTTLS and SMTP implicit TLS: online through the proxy, receives', { skip }, async () => {
+  carol = await client(
+    server,
+    'carol',
+    {
+      imap_host: 'imap.natter.test',
+      imap_port: server.imapPort,
+      imap_security: 'starttls',
+      smtp_host: 'smtp.natter.test',
+      smtp_port: server.submissionsPort,
+      smtp_security: 'tls',
+      proxy: { protocol: 'socks5', host: plainLoginProxy.host, port: plainLoginProxy.port, username: 'tor' },
+    },
+    { secrets: { proxy_password: 's3cret' } },
+  );
+  const mark = carol.ctx.events.length;
+  await bob.adapter.send({ localId: 'p3', conversation: direct(carol.address), kind: 'text', body: 'to carol behind the proxy' });
+  await received(carol, 'to carol behind the proxy', mark);
+  const markB = bob.ctx.events.length;
+  await carol.adapter.send({ localId: 'p4', conversation: direct(bob.address), kind: 'text', body: 'carol answers through the proxy' });
+  await received(bob, 'carol answers through the proxy', markB);
+  const mine = plainLoginProxy.requests;
+  assert.ok(mine.some((r) => r.host === 'imap.natter.test' && r.port === server.imapPort));
+  assert.ok(mine.some((r) => r.host === 'smtp.natter.test' && r.port === server.submissionsPort));
 });
