@@ -293,6 +293,10 @@ test('files both ways: natter attaches a file inside the encrypted mail; a file 
     assert.equal(m.attachments?.length, 1);
     assert.equal(m.attachments![0]!.name, 'report.bin');
     assert.equal(m.attachments![0]!.size, 5000);
+    // /open: the file comes out of Delta Chat's encrypted mail byte for byte.
+    const saved = join(dir, 'downloaded.bin');
+    await alice.adapter.download!(m.attachments![0]!, saved);
+    assert.deepEqual(readFileSync(saved), Buffer.alloc(5000, 7));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
