@@ -7,7 +7,7 @@ import type { ConversationKind } from '../core/model.js';
 import { createLogger, type LogLevel } from '../core/logger.js';
 import type { AccountConfig } from '../config/load.js';
 import { accountRuntime } from '../app/open-session.js';
-import { memoryKv } from './memory-kv.js';
+import { memoryKv } from '../core/memory-kv.js';
 import { promptHidden } from './prompt-hidden.js';
 
 export interface OneShot {

@@ -12,22 +12,9 @@ export interface Client {
   address: string;
 }
 
-/** A kv that outlives adapters (a restart hands the same one to the next adapter). */
-export function memoryKv(): KeyValue & { map: Map<string, string> } {
-  const map = new Map<string, string>();
-  return {
-    map,
-    get: (k) => map.get(k),
-    set: (k, v) => void map.set(k, v),
-    delete: (k) => void map.delete(k),
-    batch: (writes) => {
-      for (const w of writes) {
-        if (w.value === undefined) map.delete(w.key);
-        else map.set(w.key, w.value);
-      }
-    },
-  };
-}
+import { memoryKv } from '../../../src/core/memory-kv.js';
+
+export { memoryKv };
 
 /** Starts an email adapter for `local@domain` trusting the server certificate through ca_file; waits until online. */
 export async function client(

@@ -38,22 +38,9 @@ export async function startServer(): Promise<MatrixTestServer> {
   return target.start();
 }
 
-/** A kv that outlives adapters (a restart is a fresh adapter over the same kv). */
-export function memoryKv(): KeyValue & { map: Map<string, string> } {
-  const map = new Map<string, string>();
-  return {
-    map,
-    get: (k) => map.get(k),
-    set: (k, v) => void map.set(k, v),
-    delete: (k) => void map.delete(k),
-    batch: (writes) => {
-      for (const w of writes) {
-        if (w.value === undefined) map.delete(w.key);
-        else map.set(w.key, w.value);
-      }
-    },
-  };
-}
+import { memoryKv } from '../../../src/core/memory-kv.js';
+
+export { memoryKv };
 
 /** Starts a Matrix adapter for `userId` and waits until it is online (unless told not to). */
 export async function client(

@@ -20,20 +20,9 @@ export interface Received {
   error?: OmemoDecryptError;
 }
 
-export function memoryKv(): KeyValue {
-  const map = new Map<string, string>();
-  return {
-    get: (k) => map.get(k),
-    set: (k, v) => void map.set(k, v),
-    delete: (k) => void map.delete(k),
-    batch: (writes) => {
-      for (const w of writes) {
-        if (w.value === undefined) map.delete(w.key);
-        else map.set(w.key, w.value);
-      }
-    },
-  };
-}
+import { memoryKv } from '../../../src/core/memory-kv.js';
+
+export { memoryKv };
 
 /** A fresh device whose Ed25519 identity key has the wanted sign bit (new seeds until one matches). */
 export function deviceWithSignBit(jid: string, signBit: 0 | 1): { device: OmemoDevice; kv: KeyValue } {
